@@ -1,0 +1,46 @@
+// The layout's boundaries are enforced here, not by habit:
+//  - only native/ loads koffi (native code stays behind one door);
+//  - only src/ (the extension host) imports `vscode`;
+//  - adapter/ reaches native/ only through native/api (the engine host's
+//    entry point), so every native call runs on the engine thread.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const koffi = { name: 'koffi', message: 'Only native/ may import koffi.' };
+const vscode = { name: 'vscode', message: 'Only src/ (the extension host) may import vscode.' };
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'test/fixtures/build/**', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', { paths: [koffi, vscode] }],
+    },
+  },
+  {
+    files: ['native/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [vscode] }] },
+  },
+  {
+    files: ['src/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [koffi] }] },
+  },
+  {
+    files: ['adapter/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [koffi, vscode],
+        patterns: [{
+          group: ['**/native/**', '!**/native/api'],
+          message: 'adapter/ reaches native/ only through native/api (the engine host entry point).',
+        }],
+      }],
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+  },
+);
