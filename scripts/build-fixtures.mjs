@@ -1,0 +1,168 @@
+// Builds the debuggee fixtures: every test/fixtures/src/*.c and *.cpp, once
+// with mingw-w64 gcc and once with clang, into test/fixtures/build/{gcc,clang}.
+//
+// Why two toolchains: Wine's dbghelp gets inline frames from both, but it can
+// locate local variables only in clang's DWARF (gcc's frame base is
+// DW_OP_call_frame_cfa, which it cannot evaluate). Stack tests can use
+// either; variable tests use the clang build.
+//
+// Why these flags:
+//  -gdwarf-4     gcc 12 and clang 14 default to DWARF 5, which Wine 8's
+//                dbghelp does not read at all (no symbols).
+//  -O2           so __attribute__((always_inline)) chains become real inline
+//                frames, the thing this project exists to show.
+//  -fuse-ld=lld  clang has no mingw linker of its own here; lld speaks PE.
+//  -L<libgcc>    clang links against mingw-w64's libgcc, found next to
+//                x86_64-w64-mingw32-gcc's own libgcc.a.
+//  -static (C++) so the exe needs no libstdc++-6.dll / libgcc_s_seh-1.dll,
+//                which are not on Wine's DLL path.
+//
+// A source can add flags with a first-line comment, e.g.
+//   // fixture-flags: -O0
+// They go after the defaults, so they win (the last -O counts).
+//
+// Incremental: an exe is rebuilt only when it is older than its source, any
+// header in the fixtures folder, or this script (which holds the flags).
+//
+// Usage: node scripts/build-fixtures.mjs [--force]
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { fixturesBuild, fixturesSrc, repoRoot } from './lib/paths.mjs';
+
+const thisScript = fileURLToPath(import.meta.url);
+
+const MINGW_GCC = 'x86_64-w64-mingw32-gcc';
+const MINGW_GXX = 'x86_64-w64-mingw32-g++';
+const CLANG_TARGET = '--target=x86_64-w64-windows-gnu';
+
+/** Runs a compiler; throws with its output on failure. */
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: repoRoot, encoding: 'utf8' });
+  if (r.error) {
+    if (r.error.code === 'ENOENT') {
+      throw new Error(`${cmd} not found on PATH. Run \`npm run setup\` (it installs gcc-mingw-w64-x86-64, g++-mingw-w64-x86-64, clang, lld).`);
+    }
+    throw r.error;
+  }
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')}\nfailed with exit code ${r.status}:\n${r.stdout}${r.stderr}`);
+  }
+  return r.stdout;
+}
+
+// mingw-w64's gcc lib folder (libgcc.a, libstdc++.a, and the C++ headers
+// under include/c++). Asked of gcc, not guessed: Debian calls it
+// 12-win32, other systems something else. Computed once, and only when a
+// clang build is actually needed, to keep the nothing-to-do path fast.
+let libgccDirCache;
+function libgccDir() {
+  libgccDirCache ??= path.dirname(run(MINGW_GCC, ['-print-libgcc-file-name']).trim());
+  return libgccDirCache;
+}
+
+// clang++ for the mingw target looks for libstdc++ headers in the wrong place
+// on Debian (/usr/include/c++, the Linux host's, without its version
+// folder), so give it mingw-w64's own, the same folders g++ uses.
+function clangCxxIncludes() {
+  const base = path.join(libgccDir(), 'include', 'c++');
+  const dirs = [base, path.join(base, 'x86_64-w64-mingw32'), path.join(base, 'backward')];
+  for (const d of dirs) {
+    if (!fs.existsSync(d)) throw new Error(`mingw-w64 libstdc++ headers not found at ${d} (is g++-mingw-w64-x86-64 installed?)`);
+  }
+  return ['-nostdinc++', ...dirs.flatMap((d) => ['-isystem', d])];
+}
+
+/** [compiler, args before the source] for a toolchain and language. */
+function compileCommand(toolchain, cxx) {
+  const common = ['-O2', '-gdwarf-4', '-g'];
+  if (toolchain === 'gcc') {
+    return cxx ? [MINGW_GXX, [...common, '-static']] : [MINGW_GCC, common];
+  }
+  const clangCommon = [CLANG_TARGET, ...common, '-fuse-ld=lld', `-L${libgccDir()}`];
+  return cxx ? ['clang++', [...clangCommon, ...clangCxxIncludes(), '-static']] : ['clang', clangCommon];
+}
+
+/** Extra flags from a `// fixture-flags: ...` first line, or []. */
+export function fixtureFlags(sourceText) {
+  const firstLine = sourceText.split(/\r?\n/, 1)[0];
+  const m = /^\s*\/\/\s*fixture-flags:(.*)$/.exec(firstLine);
+  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
+}
+
+function mtime(file) {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return -1; // missing
+  }
+}
+
+/**
+ * Builds what is out of date. Returns { built: [relative exe paths], upToDate: n }.
+ * Throws on a compiler error (the message has the compiler's output).
+ */
+export function buildFixtures({ force = false, log = console.log } = {}) {
+  const entries = fs.readdirSync(fixturesSrc);
+  const sources = entries.filter((f) => /\.(c|cpp)$/.test(f)).sort();
+  // Anything a fixture may include, plus the flags' home, counts as input.
+  const sharedInputs = [thisScript, ...entries.filter((f) => /\.(h|hpp)$/.test(f)).map((f) => path.join(fixturesSrc, f))];
+  const sharedNewest = Math.max(...sharedInputs.map(mtime));
+
+  const built = [];
+  let upToDate = 0;
+  for (const toolchain of /** @type {const} */ (['gcc', 'clang'])) {
+    const outDir = fixturesBuild[toolchain];
+    fs.mkdirSync(outDir, { recursive: true });
+    for (const file of sources) {
+      const src = path.join(fixturesSrc, file);
+      const name = file.replace(/\.(c|cpp)$/, '');
+      const exe = path.join(outDir, `${name}.exe`);
+      const exeTime = mtime(exe);
+      if (!force && exeTime >= 0 && exeTime >= mtime(src) && exeTime >= sharedNewest) {
+        upToDate++;
+        continue;
+      }
+      const cxx = file.endsWith('.cpp');
+      const [cc, args] = compileCommand(toolchain, cxx);
+      const extra = fixtureFlags(fs.readFileSync(src, 'utf8'));
+      // Link to a temporary name and rename, so an interrupted build never
+      // leaves a truncated exe that looks up to date. Keep the .exe suffix:
+      // the mingw linkers would otherwise append one.
+      const tmp = path.join(outDir, `${name}.tmp.exe`);
+      const started = performance.now();
+      try {
+        run(cc, [...args, ...extra, src, '-o', tmp]);
+        fs.renameSync(tmp, exe);
+      } finally {
+        fs.rmSync(tmp, { force: true });
+      }
+      const rel = path.relative(repoRoot, exe);
+      built.push(rel);
+      log(`  built ${rel}${extra.length ? ` (${extra.join(' ')})` : ''} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+    }
+  }
+  // Drop exes whose source is gone, so no test runs a stale fixture.
+  const names = new Set(sources.map((f) => `${f.replace(/\.(c|cpp)$/, '')}.exe`));
+  for (const outDir of Object.values(fixturesBuild)) {
+    for (const f of fs.readdirSync(outDir)) {
+      if (f.endsWith('.exe') && !names.has(f)) {
+        fs.rmSync(path.join(outDir, f), { force: true });
+        log(`  removed ${path.relative(repoRoot, path.join(outDir, f))} (no source)`);
+      }
+    }
+  }
+  return { built, upToDate };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === thisScript) {
+  try {
+    const { built, upToDate } = buildFixtures({ force: process.argv.includes('--force') });
+    console.log(`fixtures: ${built.length} built, ${upToDate} up to date`);
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  }
+}
