@@ -96,6 +96,8 @@ export const Layouts = {
     Name: 84,
   },
   IMAGEHLP_LINEW64: { size: 40, SizeOfStruct: 0, LineNumber: 16, FileName: 24, Address: 32 },
+  // ANSI twin: Wine 8 implements SymEnumLines but not SymEnumLinesW.
+  SRCCODEINFO: { size: 560, SizeOfStruct: 0, ModBase: 16, Obj: 24, FileName: 285, LineNumber: 548, Address: 552 },
   SRCCODEINFOW: { size: 1080, SizeOfStruct: 0, ModBase: 16, Obj: 24, FileName: 546, LineNumber: 1068, Address: 1072 },
   IMAGEHLP_MODULEW64: { SizeOfStruct: 0, BaseOfImage: 8, ImageSize: 16, SymType: 32, ModuleName: 36, ImageName: 100, LoadedImageName: 612 },
 } as const;

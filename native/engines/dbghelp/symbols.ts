@@ -1,0 +1,321 @@
+/**
+ * dbghelp's view of one debuggee: modules loaded as they load, names and
+ * lines by (address, inline context), and source lines to addresses.
+ *
+ * Inline frames are named with SymFromInlineContextW: naming them by
+ * address alone gives the outer function's name, which is the bug this
+ * project exists to fix.
+ */
+import koffi from 'koffi';
+import { dbghelp, ESLFLAG, SYMOPT } from '../../win32/dbghelp';
+import { check, k32, type Handle } from '../../win32/kernel32';
+import { Layouts } from '../../win32/layouts';
+import { INLINE_FRAME_CONTEXT_IGNORE } from '../inlineContext';
+import { sameSourceFile } from '../sourcePaths';
+
+const SYM = Layouts.SYMBOL_INFOW;
+const LINE = Layouts.IMAGEHLP_LINEW64;
+const SRCW = Layouts.SRCCODEINFOW;
+const SRCA = Layouts.SRCCODEINFO;
+const MAX_NAME = 1024;
+
+export interface ModuleInfo {
+  base: bigint;
+  name: string;
+  path: string;
+  symbolStatus: string;
+}
+
+export interface Resolution {
+  function?: string;
+  displacement?: number;
+  file?: string;
+  line?: number;
+}
+
+interface LineEntry { file: string; line: number; address: bigint }
+
+/** Wine's context of the innermost inline frame at an address (mode inline, depth 0). */
+const WINE_INNERMOST_INLINE = 0x40000000;
+
+/** Reads one SRCCODEINFO(W) handed to an enumeration callback. */
+function readSourceCodeInfo(info: unknown, SRC: typeof SRCA | typeof SRCW, ansi: boolean): LineEntry {
+  const view = Buffer.from(koffi.view(info, SRC.size));
+  const raw = ansi
+    ? view.toString('latin1', SRC.FileName, SRC.FileName + 260)
+    : view.toString('utf16le', SRC.FileName, SRC.FileName + 520);
+  const nul = raw.indexOf('\0');
+  return { file: nul < 0 ? raw : raw.slice(0, nul), line: view.readUInt32LE(SRC.LineNumber), address: view.readBigUInt64LE(SRC.Address) };
+}
+
+export class SymbolSession {
+  private readonly modules = new Map<bigint, ModuleInfo>();
+  private readonly lineTables = new Map<bigint, LineEntry[]>();
+  private readonly sourceFileLists = new Map<bigint, string[]>();
+  private readonly symbolBuf = Buffer.alloc(SYM.size + MAX_NAME * 2);
+  private readonly lineBuf = Buffer.alloc(LINE.size);
+
+  /**
+   * `wine`: Wine's dbghelp, whose SymEnumLinesW is an aborting stub (its
+   * ANSI twin works) and whose inline contexts use Wine's encoding.
+   */
+  constructor(readonly process: Handle, private readonly wine: boolean) {
+    dbghelp.SymSetOptions(SYMOPT.UNDNAME | SYMOPT.DEFERRED_LOADS | SYMOPT.LOAD_LINES | SYMOPT.FAIL_CRITICAL_ERRORS | SYMOPT.NO_PROMPTS | SYMOPT.AUTO_PUBLICS);
+    check('SymInitializeW', dbghelp.SymInitializeW(process, null, 0));
+  }
+
+  loadModule(file: Handle, path: string, base: bigint): ModuleInfo {
+    const name = path.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
+    const loaded = dbghelp.SymLoadModuleExW(this.process, file || null, path, null, base, 0, null, 0);
+    const info: ModuleInfo = { base, name, path, symbolStatus: loaded ? 'symbols loaded' : 'no symbols' };
+    this.modules.set(base, info);
+    return info;
+  }
+
+  unloadModule(base: bigint): ModuleInfo | undefined {
+    const info = this.modules.get(base);
+    dbghelp.SymUnloadModule64(this.process, base);
+    this.modules.delete(base);
+    this.lineTables.delete(base);
+    return info;
+  }
+
+  moduleAt(address: bigint): ModuleInfo | undefined {
+    const base = dbghelp.SymGetModuleBase64(this.process, address);
+    return base ? this.modules.get(BigInt(base)) : undefined;
+  }
+
+  allModules(): ModuleInfo[] {
+    return [...this.modules.values()];
+  }
+
+  /** Name of the function at `address` in the given inline context. */
+  nameByInlineContext(address: bigint, context: number): { name: string; displacement: number } | undefined {
+    this.prepareSymbol();
+    const disp = [0n];
+    if (!dbghelp.SymFromInlineContextW(this.process, address, context >>> 0, disp, this.symbolBuf)) return undefined;
+    return { name: this.symbolName(), displacement: Number(disp[0]) };
+  }
+
+  nameByOffset(address: bigint): { name: string; displacement: number } | undefined {
+    this.prepareSymbol();
+    const disp = [0n];
+    if (!dbghelp.SymFromAddrW(this.process, address, disp, this.symbolBuf)) return undefined;
+    return { name: this.symbolName(), displacement: Number(disp[0]) };
+  }
+
+  lineByInlineContext(address: bigint, context: number): { file: string; line: number } | undefined {
+    this.lineBuf.fill(0);
+    this.lineBuf.writeUInt32LE(LINE.size, LINE.SizeOfStruct);
+    const disp = [0];
+    if (!dbghelp.SymGetLineFromInlineContextW(this.process, address, context >>> 0, 0n, disp, this.lineBuf)) return undefined;
+    return this.lineResult();
+  }
+
+  lineByOffset(address: bigint): { file: string; line: number } | undefined {
+    this.lineBuf.fill(0);
+    this.lineBuf.writeUInt32LE(LINE.size, LINE.SizeOfStruct);
+    const disp = [0];
+    if (!dbghelp.SymGetLineFromAddrW64(this.process, address, disp, this.lineBuf)) return undefined;
+    return this.lineResult();
+  }
+
+  /**
+   * Names a frame. Inline frames are named by their inline context; physical
+   * frames by address (the outer function). Lines come from the inline context
+   * whenever there is one, so a physical frame whose PC sits in inlined code
+   * reports its own call-site line, not the inlinee's.
+   */
+  resolve(address: bigint, context: number, inline: boolean, lookupAddress: bigint): Resolution & { resolvedBy: 'inlineContext' | 'offset' | 'none' } {
+    const named = inline ? this.nameByInlineContext(address, context) : this.nameByOffset(lookupAddress);
+    const hasContext = (context >>> 0) !== INLINE_FRAME_CONTEXT_IGNORE;
+    const line = hasContext ? this.lineByInlineContext(address, context) ?? (inline ? undefined : this.lineByOffset(lookupAddress)) : this.lineByOffset(lookupAddress);
+    return {
+      function: named?.name,
+      displacement: named?.displacement,
+      file: line?.file,
+      line: line?.line,
+      resolvedBy: named ? (inline ? 'inlineContext' : 'offset') : 'none',
+    };
+  }
+
+  /**
+   * Every code address of `file:line`, one per copy of the line: a line of
+   * an inline function has one copy per call site it was inlined into. Of
+   * the line-table entries of one copy (optimized code scatters a line), the
+   * lowest address is taken.
+   */
+  addressesOfLine(file: string, line: number): bigint[] {
+    const byCopy = new Map<string, bigint>();
+    for (const base of this.modulesWithFile(file)) {
+      for (const entry of this.lineTable(base)) {
+        if (entry.line !== line || !sameSourceFile(entry.file, file)) continue;
+        const key = this.copyKey(entry.address);
+        const prev = byCopy.get(key);
+        if (prev === undefined || entry.address < prev) byCopy.set(key, entry.address);
+      }
+    }
+    return [...byCopy.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** Lines with code in `file`, for moving a breakpoint to the next line that has code. */
+  linesWithCode(file: string): Set<number> {
+    const lines = new Set<number>();
+    for (const base of this.modulesWithFile(file)) {
+      for (const entry of this.lineTable(base)) if (sameSourceFile(entry.file, file)) lines.add(entry.line);
+    }
+    return lines;
+  }
+
+  private modulesWithFile(file: string): bigint[] {
+    return [...this.modules.keys()].filter((base) => this.sourceFiles(base).some((f) => sameSourceFile(f, file)));
+  }
+
+  dispose(): void {
+    dbghelp.SymCleanup(this.process);
+    this.modules.clear();
+    this.lineTables.clear();
+  }
+
+  /** Identifies one inlined copy: the physical function plus the inline chain at the address. */
+  private copyKey(address: bigint): string {
+    const outer = this.nameByOffset(address);
+    const start = outer ? address - BigInt(outer.displacement) : address;
+    // An inline frame's displacement is measured from the start of its own
+    // inlined copy, so name@start tells two copies in one function apart.
+    const chain = this.inlineContextsAt(address).map((ctx) => {
+      const n = this.nameByInlineContext(address, ctx);
+      return n ? `${n.name}@${address - BigInt(n.displacement)}` : '?';
+    });
+    return `${start}:${chain.join('/')}`;
+  }
+
+  /** The inline contexts at an address, innermost first. */
+  inlineContextsAt(address: bigint): number[] {
+    const depth = dbghelp.SymAddrIncludeInlineTrace(this.process, address);
+    if (!depth) return [];
+    let first = WINE_INNERMOST_INLINE;
+    if (!this.wine) {
+      const ctx = [0];
+      const idx = [0];
+      if (!dbghelp.SymQueryInlineTrace(this.process, address, 0, address, address, ctx, idx)) return [];
+      first = ctx[0] as number;
+    }
+    return Array.from({ length: depth }, (_, i) => (first + i) >>> 0);
+  }
+
+  /**
+   * The module's line table: every (file, line, address) where a line starts,
+   * inlined code included. Built once per module, on the first breakpoint.
+   */
+  private lineTable(base: bigint): LineEntry[] {
+    let table = this.lineTables.get(base);
+    if (table) return table;
+    table = this.enumLines(base);
+    // Wine's SymEnumLines lists only the lines of top-level functions, not
+    // those of inlined code; Windows' needs ESLFLAG_INLINE_SITE for them.
+    if (this.wine) table.push(...this.sweepInlineLines(table));
+    else this.enumSourceLines(base, table);
+    this.lineTables.set(base, table);
+    return table;
+  }
+
+  /** Source files the module's debug information names. */
+  sourceFiles(base: bigint): string[] {
+    let files = this.sourceFileLists.get(base);
+    if (files) return files;
+    const found: string[] = [];
+    dbghelp.SymEnumSourceFilesW(this.process, base, null, (info: unknown) => {
+      const ptr = Buffer.from(koffi.view(info, 16)).readBigUInt64LE(8);
+      if (ptr) found.push(koffi.decode.string16(ptr));
+      return 1;
+    }, null);
+    files = found;
+    this.sourceFileLists.set(base, files);
+    return files;
+  }
+
+  private enumLines(base: bigint): LineEntry[] {
+    const entries: LineEntry[] = [];
+    const SRC = this.wine ? SRCA : SRCW;
+    const collect = (info: unknown) => {
+      entries.push(readSourceCodeInfo(info, SRC, this.wine));
+      return 1;
+    };
+    if (this.wine) dbghelp.SymEnumLines(this.process, base, null, null, collect, null);
+    else dbghelp.SymEnumLinesW(this.process, base, null, null, collect, null);
+    return entries;
+  }
+
+  private enumSourceLines(base: bigint, into: LineEntry[]): void {
+    const seen = new Set(into.map((e) => `${e.address}:${e.line}:${e.file}`));
+    dbghelp.SymEnumSourceLinesW(this.process, base, null, null, 0, ESLFLAG.INLINE_SITE | ESLFLAG.FULLPATH, (info: unknown) => {
+      const e = readSourceCodeInfo(info, SRCW, false);
+      const key = `${e.address}:${e.line}:${e.file}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        into.push(e);
+      }
+      return 1;
+    }, null);
+  }
+
+  /**
+   * Recovers the lines of inlined code by asking, address by address through
+   * each function, for the innermost inline frame's line (Wine's inline
+   * context for depth 0). A run of addresses on one line yields one entry.
+   * About 1 µs per byte of code under Wine; done once per module.
+   */
+  private sweepInlineLines(physical: LineEntry[]): LineEntry[] {
+    const functions = new Map<bigint, bigint>();
+    for (const e of physical) {
+      const sym = this.symbolRange(e.address);
+      if (sym && !functions.has(sym.start)) functions.set(sym.start, sym.end);
+    }
+    const out: LineEntry[] = [];
+    for (const [start, end] of functions) {
+      let prev = '';
+      for (let a = start; a < end; a++) {
+        if (dbghelp.SymAddrIncludeInlineTrace(this.process, a) === 0) {
+          prev = '';
+          continue;
+        }
+        const line = this.lineByInlineContext(a, WINE_INNERMOST_INLINE);
+        if (!line) continue;
+        const key = `${line.file}:${line.line}`;
+        if (key !== prev) out.push({ file: line.file, line: line.line, address: a });
+        prev = key;
+      }
+    }
+    return out;
+  }
+
+  private symbolRange(address: bigint): { start: bigint; end: bigint } | undefined {
+    const named = this.nameByOffset(address);
+    if (!named) return undefined;
+    const start = address - BigInt(named.displacement);
+    const size = this.symbolBuf.readUInt32LE(SYM.Size);
+    return size ? { start, end: start + BigInt(size) } : undefined;
+  }
+
+  private prepareSymbol(): void {
+    this.symbolBuf.fill(0, 0, SYM.size);
+    this.symbolBuf.writeUInt32LE(SYM.size, SYM.SizeOfStruct);
+    this.symbolBuf.writeUInt32LE(MAX_NAME, SYM.MaxNameLen);
+  }
+
+  private symbolName(): string {
+    const len = Math.min(this.symbolBuf.readUInt32LE(SYM.NameLen), MAX_NAME);
+    return this.symbolBuf.toString('utf16le', SYM.Name, SYM.Name + len * 2);
+  }
+
+  private lineResult(): { file: string; line: number } | undefined {
+    const ptr = this.lineBuf.readBigUInt64LE(LINE.FileName);
+    const file = ptr ? koffi.decode.string16(ptr) : '';
+    return { file, line: this.lineBuf.readUInt32LE(LINE.LineNumber) };
+  }
+}
+
+export function closeQuietly(h: Handle): void {
+  if (h) k32.CloseHandle(h);
+}

@@ -1,0 +1,132 @@
+/**
+ * The engine interface: what the adapter can ask of a debugger engine,
+ * whichever one (dbghelp + the Win32 debugging API, or dbgeng) serves it.
+ *
+ * Engines run on the engine thread and are synchronous there; the adapter
+ * reaches them through native/api's EngineClient, which turns each method
+ * into an async request. Everything here is plain data so it can cross
+ * the thread boundary; 64-bit addresses travel as hex strings ("0x...").
+ */
+
+export type EngineKind = 'dbghelp' | 'dbgeng';
+
+export interface LaunchParams {
+  program: string;
+  args: string[];
+  cwd?: string;
+  /** Added to (or, with null, removed from) the adapter's environment. */
+  env?: Record<string, string | null>;
+}
+
+export interface LaunchResult {
+  processId: number;
+  engine: EngineKind;
+  /** Why this engine serves the session (for the Debug Console). */
+  engineReason: string;
+}
+
+export interface BreakpointLocation {
+  line: number;
+}
+
+export interface BoundBreakpoint {
+  id: number;
+  verified: boolean;
+  /** The line the breakpoint really sits on (may move to the next line with code). */
+  line: number;
+  /** Every address it is armed at: one per inlined copy of the line. */
+  addresses: string[];
+  message?: string;
+}
+
+export interface EngineThread {
+  id: number;
+  name: string;
+}
+
+/**
+ * One frame of a call stack as the engine sees it: a physical frame, or an
+ * inline frame synthesized at the same instruction pointer. `inlineFrameContext`
+ * is the raw value the engine produced; it is opaque and only ever passed back
+ * to the engine that made it (its encoding differs between dbgeng and Wine's
+ * dbghelp).
+ */
+export interface RawFrame {
+  /** Position in the whole stack, inline frames counted. */
+  index: number;
+  /** Which physical (unwound) frame this belongs to. */
+  physicalIndex: number;
+  inline: boolean;
+  instructionOffset: string;
+  returnOffset: string;
+  frameOffset: string;
+  stackOffset: string;
+  inlineFrameContext: number;
+  /** Bare function name, no module prefix or displacement. */
+  function?: string;
+  displacement?: number;
+  module?: string;
+  moduleBase?: string;
+  file?: string;
+  line?: number;
+  /** How the name was resolved: by the inline context, or by the address alone. */
+  resolvedBy: 'inlineContext' | 'offset' | 'none';
+}
+
+export interface StackPage {
+  frames: RawFrame[];
+  /** True when the walk reached the end of the stack. */
+  complete: boolean;
+  /** Known only once the walk is complete. */
+  totalFrames?: number;
+}
+
+export interface ExceptionInfo {
+  code: number;
+  address: string;
+  firstChance: boolean;
+  description: string;
+}
+
+export type StopReason = 'entry' | 'breakpoint' | 'exception' | 'pause' | 'step';
+
+export type EngineEvent =
+  | { type: 'stopped'; reason: StopReason; threadId: number; breakpointIds?: number[]; exception?: ExceptionInfo; description?: string }
+  | { type: 'output'; category: 'stdout' | 'stderr' | 'console'; text: string }
+  | { type: 'thread'; reason: 'started' | 'exited'; threadId: number }
+  | { type: 'module'; reason: 'new' | 'removed'; id: string; name: string; path: string; base: string; symbolStatus: string }
+  | { type: 'breakpoint'; reason: 'changed'; breakpoint: BoundBreakpoint }
+  | { type: 'exited'; exitCode: number };
+
+export interface EngineDescription {
+  kind: EngineKind;
+  inlineContextEncoding: 'windows' | 'wine';
+  wineVersion: string | null;
+}
+
+/** The calls every engine answers. All run on the engine thread. */
+export interface Engine {
+  readonly kind: EngineKind;
+  describe(): EngineDescription;
+  /** Creates the process and runs it to the loader breakpoint (symbols of the image loaded). */
+  launch(params: LaunchParams): LaunchResult;
+  /** Replaces the breakpoints of one source file. */
+  setSourceBreakpoints(path: string, locations: BreakpointLocation[]): BoundBreakpoint[];
+  /** Lets the debuggee run until the next stop event. */
+  resume(): void;
+  /** Asks a running debuggee to stop (a pause stop event follows). */
+  pause(): void;
+  threads(): EngineThread[];
+  /** Frames [start, start+count) of the thread's stack, walked lazily and cached until resume. */
+  stackFrames(threadId: number, start: number, count: number): StackPage;
+  /** Ends the debuggee; an `exited` event follows. */
+  terminate(): void;
+  /** True while the debuggee runs (the host then polls for debug events). */
+  readonly running: boolean;
+  /** Waits up to `ms` for one debug event and handles it; false when none came. */
+  poll(ms: number): boolean;
+  /** Releases everything; the debuggee must not outlive this. */
+  dispose(): void;
+}
+
+export type EventSink = (event: EngineEvent) => void;

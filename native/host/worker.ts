@@ -1,0 +1,81 @@
+/**
+ * The engine thread. It owns every native handle and makes every native
+ * call; the Win32 debugging API requires that one thread create the
+ * debuggee and wait for its events. While the debuggee runs, it polls for
+ * debug events in short slices and returns to its event loop between them,
+ * so requests (pause, terminate) are served within a slice.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Engine, EngineEvent } from '../engines/engine';
+import { EngineError } from '../engines/engineError';
+import { createEngine } from '../engines/createEngine';
+import { ENGINE_METHODS, type HostMessage, type RequestMessage } from './protocol';
+
+const port = parentPort!;
+const SLICE_MS = 20;
+const WAIT_MS = 10;
+
+const send = (msg: HostMessage) => port.postMessage(msg);
+const emit = (event: EngineEvent) => send({ kind: 'event', event });
+
+// An engine that cannot be created answers every request with the reason.
+let engine: Engine;
+let startError: EngineError | undefined;
+try {
+  engine = createEngine((workerData as { engine?: string } | undefined)?.engine ?? 'auto', emit);
+} catch (e) {
+  startError = e instanceof EngineError ? e : new EngineError('fault', String(e));
+  engine = { running: false } as Engine;
+}
+let scheduled = false;
+
+function pump(): void {
+  scheduled = false;
+  const end = Date.now() + SLICE_MS;
+  try {
+    while (engine.running && Date.now() < end) {
+      if (!engine.poll(WAIT_MS)) break;
+    }
+  } catch (e) {
+    emit({ type: 'output', category: 'console', text: `Engine fault while running: ${(e as Error).message}\n` });
+  }
+  schedule();
+}
+
+function schedule(): void {
+  if (engine.running && !scheduled) {
+    scheduled = true;
+    setImmediate(pump);
+  }
+}
+
+port.on('message', (msg: RequestMessage) => {
+  if (msg.kind !== 'request') return;
+  try {
+    if (startError && msg.method !== 'dispose') throw startError;
+    if (!(ENGINE_METHODS as readonly string[]).includes(msg.method)) {
+      throw new EngineError('unknownMethod', `The engine has no method "${msg.method}".`);
+    }
+    if (startError) {
+      send({ kind: 'response', id: msg.id, result: undefined });
+      port.close();
+      return;
+    }
+    const fn = (engine as unknown as Record<string, (...a: unknown[]) => unknown>)[msg.method];
+    if (typeof fn !== 'function') throw new EngineError('unsupported', `The ${engine.kind} engine does not support "${msg.method}".`);
+    const result = fn.apply(engine, msg.params);
+    send({ kind: 'response', id: msg.id, result });
+  } catch (e) {
+    const err = e as Error;
+    send({
+      kind: 'response',
+      id: msg.id,
+      error: err instanceof EngineError ? { code: err.code, message: err.message } : { code: 'fault', message: `${err.name}: ${err.message}` },
+    });
+  }
+  if (msg.method === 'dispose') {
+    port.close();
+    return;
+  }
+  schedule();
+});

@@ -1,0 +1,74 @@
+/**
+ * Starts a program under the debugger (DEBUG_ONLY_THIS_PROCESS) with its
+ * stdout and stderr on a pipe we read, so the program's output reaches the
+ * user as DAP output events. The command line is built with Windows'
+ * quoting rules; nothing passes through a shell.
+ */
+import { Layouts } from './layouts';
+import { check, k32, wideZ, type Handle } from './kernel32';
+import { buildCommandLine, buildEnvironmentBlock } from './commandLine';
+
+const DEBUG_ONLY_THIS_PROCESS = 0x2;
+const CREATE_UNICODE_ENVIRONMENT = 0x400;
+const CREATE_NO_WINDOW = 0x08000000;
+const STARTF_USESTDHANDLES = 0x100;
+const HANDLE_FLAG_INHERIT = 0x1;
+
+export interface DebuggeeStart {
+  processId: number;
+  threadId: number;
+  /** Read end of the program's stdout/stderr pipe. */
+  outputPipe: Handle;
+}
+
+export function createDebuggee(program: string, args: readonly string[], cwd: string | undefined, env: Record<string, string | null> | undefined): DebuggeeStart {
+  const sa = Buffer.alloc(24);
+  sa.writeUInt32LE(24, 0);
+  sa.writeUInt32LE(1, 16); // bInheritHandle: the child gets the write end
+  const readEnd = [0n];
+  const writeEnd = [0n];
+  check('CreatePipe', k32.CreatePipe(readEnd, writeEnd, sa, 0));
+  const outRead = readEnd[0] as bigint;
+  const outWrite = writeEnd[0] as bigint;
+  try {
+    // Our end must not leak into the child, or the pipe never reports EOF.
+    check('SetHandleInformation', k32.SetHandleInformation(outRead, HANDLE_FLAG_INHERIT, 0));
+
+    const S = Layouts.STARTUPINFOW;
+    const si = Buffer.alloc(S.size);
+    si.writeUInt32LE(S.size, S.cb);
+    si.writeUInt32LE(STARTF_USESTDHANDLES, S.dwFlags);
+    si.writeBigUInt64LE(outWrite, S.hStdOutput);
+    si.writeBigUInt64LE(outWrite, S.hStdError);
+    const pi = Buffer.alloc(Layouts.PROCESS_INFORMATION.size);
+
+    const commandLine = wideZ(buildCommandLine(program, args));
+    const block = buildEnvironmentBlock(process.env, env ?? {});
+    check('CreateProcessW', k32.CreateProcessW(
+      program, commandLine, null, null, 1,
+      DEBUG_ONLY_THIS_PROCESS | CREATE_UNICODE_ENVIRONMENT | CREATE_NO_WINDOW,
+      block, cwd ?? null, si, pi,
+    ));
+    const P = Layouts.PROCESS_INFORMATION;
+    // The debug events hand us our own process and thread handles.
+    k32.CloseHandle(pi.readBigUInt64LE(P.hProcess));
+    k32.CloseHandle(pi.readBigUInt64LE(P.hThread));
+    return { processId: pi.readUInt32LE(P.dwProcessId), threadId: pi.readUInt32LE(P.dwThreadId), outputPipe: outRead };
+  } catch (e) {
+    k32.CloseHandle(outRead);
+    throw e;
+  } finally {
+    k32.CloseHandle(outWrite);
+  }
+}
+
+/** Reads whatever the pipe holds now, without blocking; null at EOF. */
+export function drainPipe(pipe: Handle): string | null {
+  const avail = [0];
+  if (!k32.PeekNamedPipe(pipe, null, 0, null, avail, null)) return null;
+  if (!avail[0]) return '';
+  const buf = Buffer.alloc(avail[0] as number);
+  const got = [0];
+  if (!k32.ReadFile(pipe, buf, buf.length, got, null)) return null;
+  return buf.toString('utf8', 0, got[0] as number);
+}
