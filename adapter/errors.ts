@@ -1,0 +1,29 @@
+/**
+ * One factory per user-facing error, each saying what to do about it.
+ * Ids are stable so tests and the extension can recognise them.
+ */
+import type { DebugProtocol } from '@vscode/debugprotocol';
+
+export class UserError extends Error {
+  constructor(readonly id: number, message: string) {
+    super(message);
+    this.name = 'UserError';
+  }
+
+  toMessage(): DebugProtocol.Message {
+    return { id: this.id, format: this.message, showUser: true };
+  }
+}
+
+export const errors = {
+  missingProgram: () => new UserError(1001, 'The launch configuration has no "program". Set "program" to the full path of the Windows .exe to debug.'),
+  badArgs: () => new UserError(1002, '"args" must be an array of strings, for example ["--verbose", "input file.txt"].'),
+  badEnv: () => new UserError(1003, '"env" must be an object of strings, for example {"NAME": "value"} (null removes a variable).'),
+  badAttribute: (name: string, expected: string) => new UserError(1004, `"${name}" must be ${expected}.`),
+  notLaunched: () => new UserError(1005, 'No program is being debugged yet. Start one with a launch request first.'),
+  notStopped: () => new UserError(1006, 'The program is running. Pause it first.'),
+  engine: (message: string) => new UserError(1100, message),
+  engineDied: (message: string) => new UserError(1101, `The debugger engine stopped working: ${message} The session has ended; start it again.`),
+  unknownRequest: (command: string) => new UserError(1200, `Unknown request "${command}". This adapter does not implement it.`),
+  unknownFrame: (frameId: number) => new UserError(1201, `There is no stack frame ${frameId} (frames are forgotten when the program continues). Ask for the stack trace again.`),
+};

@@ -1,0 +1,45 @@
+/**
+ * The launch configuration: its attributes, checked before anything runs.
+ */
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { errors } from './errors';
+
+export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
+  program?: unknown;
+  args?: unknown;
+  cwd?: unknown;
+  env?: unknown;
+  stopOnEntry?: unknown;
+  engine?: unknown;
+}
+
+export interface LaunchConfig {
+  program: string;
+  args: string[];
+  cwd?: string;
+  env: Record<string, string | null>;
+  stopOnEntry: boolean;
+  engine: 'auto' | 'dbgeng' | 'dbghelp';
+}
+
+export function parseLaunchConfig(a: LaunchArguments): LaunchConfig {
+  if (typeof a.program !== 'string' || a.program.trim() === '') throw errors.missingProgram();
+  const args = a.args ?? [];
+  if (!Array.isArray(args) || !args.every((x) => typeof x === 'string')) throw errors.badArgs();
+  if (a.cwd !== undefined && typeof a.cwd !== 'string') throw errors.badAttribute('cwd', 'a folder path (a string)');
+  const env = a.env ?? {};
+  if (typeof env !== 'object' || env === null || Array.isArray(env) || !Object.values(env).every((v) => typeof v === 'string' || v === null)) {
+    throw errors.badEnv();
+  }
+  if (a.stopOnEntry !== undefined && typeof a.stopOnEntry !== 'boolean') throw errors.badAttribute('stopOnEntry', 'true or false');
+  const engine = a.engine ?? 'auto';
+  if (engine !== 'auto' && engine !== 'dbgeng' && engine !== 'dbghelp') throw errors.badAttribute('engine', '"auto", "dbgeng" or "dbghelp"');
+  return {
+    program: a.program,
+    args: args as string[],
+    cwd: a.cwd as string | undefined,
+    env: env as Record<string, string | null>,
+    stopOnEntry: a.stopOnEntry === true,
+    engine,
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * The adapter's entry point.
+ *   --server=PORT  serve DAP on 127.0.0.1:PORT (the only way under Wine,
+ *                  where Windows Node cannot use Unix pipes for stdio); the
+ *                  process ends when its client disconnects.
+ *   (no flag)      serve one session on stdin/stdout (VS Code on Windows).
+ * Only loopback is ever listened on.
+ */
+import net from 'node:net';
+import { DbgengSession } from './session';
+
+function serve(port: number): void {
+  let sessions = 0;
+  const server = net.createServer((socket) => {
+    sessions++;
+    socket.setNoDelay(true);
+    const session = new DbgengSession();
+    session.setRunAsServer(true);
+    session.start(socket, socket);
+    socket.on('close', () => {
+      void session.disposeEngine().finally(() => {
+        sessions--;
+        if (sessions === 0) {
+          server.close();
+          process.exit(0);
+        }
+      });
+    });
+  });
+  server.listen(port, '127.0.0.1');
+}
+
+const serverArg = process.argv.find((a) => a.startsWith('--server='));
+if (serverArg) {
+  const port = Number(serverArg.slice('--server='.length));
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+    console.error(`--server needs a port number from 1 to 65535, not "${serverArg}".`);
+    process.exit(2);
+  }
+  serve(port);
+} else {
+  const session = new DbgengSession();
+  session.start(process.stdin, process.stdout);
+  process.stdin.on('close', () => void session.disposeEngine().finally(() => process.exit(0)));
+}

@@ -1,0 +1,54 @@
+/**
+ * The custom request `rawInlineFrameContext` {threadId}: every frame of the
+ * thread with its raw InlineFrameContext (eight hex digits), its decoding
+ * in the engine's encoding, and how its name was resolved. Seed of the
+ * "Show raw InlineFrameContext" view and of the CLI's --json output.
+ */
+import type { EngineClient, RawFrame } from '../native/api';
+import { decodeInlineContext, hex32 } from '../native/api';
+import { errors } from './errors';
+import type { PathMapper } from './paths';
+import { functionName } from './stack/frameNames';
+
+const PAGE = 1000;
+
+export interface RawFrameContext {
+  index: number;
+  physicalIndex: number;
+  inline: boolean;
+  instructionOffset: string;
+  inlineFrameContext: string;
+  decoded: ReturnType<typeof decodeInlineContext>;
+  resolvedBy: RawFrame['resolvedBy'];
+  name: string;
+  module?: string;
+  file?: string;
+  line?: number;
+}
+
+export async function rawInlineFrameContext(engine: EngineClient, paths: PathMapper, args: unknown) {
+  const threadId = (args as { threadId?: unknown } | undefined)?.threadId;
+  if (typeof threadId !== 'number') throw errors.badAttribute('threadId', 'the number of a thread');
+  const { inlineContextEncoding: encoding, kind } = await engine.describe();
+  const frames: RawFrameContext[] = [];
+  for (let at = 0; ; at += PAGE) {
+    const page = await engine.stackFrames(threadId, at, PAGE);
+    for (const f of page.frames) {
+      frames.push({
+        index: f.index,
+        physicalIndex: f.physicalIndex,
+        inline: f.inline,
+        instructionOffset: f.instructionOffset,
+        inlineFrameContext: hex32(f.inlineFrameContext),
+        decoded: decodeInlineContext(f.inlineFrameContext, encoding),
+        resolvedBy: f.resolvedBy,
+        name: functionName(f),
+        module: f.module,
+        file: f.file ? paths.toClient(f.file) : undefined,
+        line: f.line,
+      });
+    }
+    if (page.complete || page.frames.length < PAGE) break;
+  }
+  return { threadId, engine: kind, encoding, frames };
+}
