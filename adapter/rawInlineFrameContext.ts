@@ -17,10 +17,13 @@ export interface RawFrameContext {
   physicalIndex: number;
   inline: boolean;
   instructionOffset: string;
+  returnOffset: string;
+  stackOffset: string;
   inlineFrameContext: string;
   decoded: ReturnType<typeof decodeInlineContext>;
   resolvedBy: RawFrame['resolvedBy'];
   name: string;
+  displacement?: number;
   module?: string;
   file?: string;
   line?: number;
@@ -39,10 +42,13 @@ export async function rawInlineFrameContext(engine: EngineClient, paths: PathMap
         physicalIndex: f.physicalIndex,
         inline: f.inline,
         instructionOffset: f.instructionOffset,
+        returnOffset: f.returnOffset,
+        stackOffset: f.stackOffset,
         inlineFrameContext: hex32(f.inlineFrameContext),
         decoded: decodeInlineContext(f.inlineFrameContext, encoding),
         resolvedBy: f.resolvedBy,
         name: functionName(f),
+        displacement: f.displacement,
         module: f.module,
         file: f.file ? paths.toClient(f.file) : undefined,
         line: f.line,

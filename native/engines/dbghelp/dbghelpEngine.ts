@@ -59,6 +59,8 @@ export class DbghelpEngine implements Engine {
   private nextBreakpointId = 1;
   private pending?: { pid: number; tid: number; status: number };
   private stepOver?: { tid: number; address: bigint; suspended: Handle[] };
+  /** A stop at an int3 the program itself contains: resuming must skip it. */
+  private programBreak?: { tid: number; address: bigint };
   private readonly walkers = new Map<number, StackWalker>();
   private readonly eventBuf = Buffer.alloc(Layouts.DEBUG_EVENT.size);
   private loaderBreakpointSeen = false;
@@ -106,6 +108,7 @@ export class DbghelpEngine implements Engine {
     if (!this.pending || this.exited) return;
     this.walkers.clear();
     const { pid, tid, status } = this.pending;
+    this.skipProgramBreak();
     this.beginStepOverIfAtBreakpoint(tid);
     this.pending = undefined;
     check('ContinueDebugEvent', k32.ContinueDebugEvent(pid, tid, status));
@@ -154,7 +157,8 @@ export class DbghelpEngine implements Engine {
     if (this.running) throw new EngineError('notStopped', 'The program is running; pause it to see its call stack.');
     let walker = this.walkers.get(threadId);
     if (!walker) {
-      walker = new StackWalker(this.hProcess, thread.handle, this.threadContext(thread.handle), this.symbols!, this.encoding);
+      walker = new StackWalker(this.hProcess, thread.handle, this.threadContext(thread.handle), this.symbols!, this.encoding,
+        this.encoding === 'wine' ? 'synthesized' : 'native');
       this.walkers.set(threadId, walker);
     }
     const frames = walker.page(start, count);
@@ -272,6 +276,12 @@ export class DbghelpEngine implements Engine {
       return { stop: false, status: DBG_CONTINUE };
     }
     const userBreak = code === ExceptionCode.BREAKPOINT || code === ExceptionCode.WX86_BREAKPOINT || code === ExceptionCode.SINGLE_STEP;
+    if (code === ExceptionCode.BREAKPOINT || code === ExceptionCode.WX86_BREAKPOINT) {
+      // Show the stop at the int3 itself, as WinDbg does (the thread's RIP
+      // may already be past it), and step over it on resume.
+      this.rewindTo(ev.tid, ev.exceptionAddress);
+      this.programBreak = { tid: ev.tid, address: ev.exceptionAddress };
+    }
     if (ev.firstChance && !userBreak && !STOP_FIRST_CHANCE.has(code)) {
       return { stop: false, status: DBG_EXCEPTION_NOT_HANDLED };
     }
@@ -365,6 +375,17 @@ export class DbghelpEngine implements Engine {
       if (id !== tid && k32.SuspendThread(t.handle) !== 0xffffffff) suspended.push(t.handle);
     }
     this.stepOver = { tid, address: rip, suspended };
+  }
+
+  private skipProgramBreak(): void {
+    const brk = this.programBreak;
+    this.programBreak = undefined;
+    const thread = brk && this.threadTable.get(brk.tid);
+    if (!brk || !thread) return;
+    const ctx = this.threadContext(thread.handle);
+    if (ctx.readBigUInt64LE(C.Rip) !== brk.address) return; // moved by the user meanwhile
+    ctx.writeBigUInt64LE(brk.address + 1n, C.Rip);
+    this.setThreadContext(thread.handle, ctx);
   }
 
   private finishStepOver(): void {

@@ -1,31 +1,44 @@
 /**
- * A lazy StackWalkEx walk of one thread, kept for one stop.
+ * A lazy walk of one thread's stack, kept for one stop.
  *
- * StackWalkEx with a zero (INIT) InlineFrameContext reports inline frames
- * itself: at a PC inside inlined code it returns one frame per inline level
- * (innermost first), all at the same PC, then the physical frame, then
- * unwinds. We only ever walk as far as a page of frames asked for, and
- * resolve names only for the frames handed out, so the first frame costs
- * the same at any depth.
+ * Two ways to get the inline frames:
+ *  - 'native': StackWalkEx with an INIT (zero) InlineFrameContext reports
+ *    them itself, one call per inline level at the same PC, innermost
+ *    first, then the physical frame. Windows' dbghelp does this right for
+ *    caller frames too (its RA flag marks a return address).
+ *  - 'synthesized': the walk asks for physical frames only (context
+ *    IGNORE) and inline frames are made from SymAddrIncludeInlineTrace at
+ *    the frame's code address. Wine's StackWalkEx looks for inline frames
+ *    at a caller's return address, which may already lie past the inlined
+ *    call; we look at return address - 1, inside the call, as debuggers do.
+ *
+ * We walk only as far as a page of frames asked for, and resolve names only
+ * for frames handed out, so the first frame costs the same at any depth.
  */
 import { dbghelp, dbghelpRoutines, IMAGE_FILE_MACHINE_AMD64 } from '../../win32/dbghelp';
 import { alignedBuffer, type Handle } from '../../win32/kernel32';
 import { Layouts } from '../../win32/layouts';
 import type { RawFrame } from '../engine';
-import { isInlineContext, type InlineContextEncoding } from '../inlineContext';
+import { INLINE_FRAME_CONTEXT_IGNORE, isInlineContext, type InlineContextEncoding } from '../inlineContext';
 import type { SymbolSession } from './symbols';
 
 const SF = Layouts.STACKFRAME_EX;
 const AMODE_FLAT = 3;
 /** A stack deeper than this is treated as corrupt; the walk ends there. */
 const MAX_FRAMES = 2_000_000;
+/** Wine's context for a regular (physical) frame. */
+const WINE_REGULAR = 0x80000000;
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
+
+export type InlineStrategy = 'native' | 'synthesized';
 
 interface WalkedFrame {
   physicalIndex: number;
   inline: boolean;
   pc: bigint;
+  /** Where symbols are looked up: the PC, or return address - 1 in callers. */
+  codeAddress: bigint;
   ret: bigint;
   framePtr: bigint;
   sp: bigint;
@@ -47,6 +60,7 @@ export class StackWalker {
     threadContext: Buffer,
     private readonly symbols: SymbolSession,
     private readonly encoding: InlineContextEncoding,
+    private readonly strategy: InlineStrategy,
   ) {
     // StackWalkEx updates the context as it unwinds: walk a private copy.
     this.context = alignedBuffer(Layouts.CONTEXT.size, Layouts.CONTEXT.align);
@@ -60,7 +74,6 @@ export class StackWalker {
     setAddr(SF.AddrFrame, this.context.readBigUInt64LE(C.Rbp));
     setAddr(SF.AddrStack, this.context.readBigUInt64LE(C.Rsp));
     this.frame.writeUInt32LE(SF.size, SF.StackFrameSize);
-    this.frame.writeUInt32LE(0, SF.InlineFrameContext); // INIT: report inline frames
   }
 
   /** Frames [start, start+count), walking only as far as needed. */
@@ -78,6 +91,7 @@ export class StackWalker {
       this.done = true;
       return;
     }
+    if (this.strategy === 'synthesized') this.frame.writeUInt32LE(INLINE_FRAME_CONTEXT_IGNORE, SF.InlineFrameContext);
     const ok = dbghelp.StackWalkEx(
       IMAGE_FILE_MACHINE_AMD64, this.process, this.thread, this.frame, this.context,
       null, dbghelpRoutines.SymFunctionTableAccess64, dbghelpRoutines.SymGetModuleBase64, null, 0,
@@ -88,8 +102,8 @@ export class StackWalker {
     }
     const pc = this.frame.readBigUInt64LE(SF.AddrPC);
     const sp = this.frame.readBigUInt64LE(SF.AddrStack);
-    const context = this.frame.readUInt32LE(SF.InlineFrameContext);
-    const inline = isInlineContext(context, this.encoding);
+    const reported = this.frame.readUInt32LE(SF.InlineFrameContext);
+    const inline = this.strategy === 'native' && isInlineContext(reported, this.encoding);
     if (pc === 0n) {
       this.done = true;
       return;
@@ -103,27 +117,30 @@ export class StackWalker {
       }
       this.lastPhysical = { pc, sp };
     }
-    this.walked.push({
+    const codeAddress = this.physicalCount > 0 ? pc - 1n : pc;
+    const base = {
       physicalIndex: this.physicalCount,
-      inline,
       pc,
+      codeAddress,
       ret: this.frame.readBigUInt64LE(SF.AddrReturn),
       framePtr: this.frame.readBigUInt64LE(SF.AddrFrame),
       sp,
-      context,
-    });
+    };
+    if (this.strategy === 'synthesized') {
+      for (const context of this.symbols.inlineContextsAt(codeAddress)) this.walked.push({ ...base, inline: true, context });
+      this.walked.push({ ...base, inline: false, context: this.encoding === 'wine' ? WINE_REGULAR : reported });
+    } else {
+      this.walked.push({ ...base, inline, context: reported });
+    }
     if (!inline) this.physicalCount++;
   }
 
   private resolve(f: WalkedFrame, index: number): RawFrame {
     if (f.resolved) return f.resolved;
-    // A caller's PC is a return address: the call it returns from sits just
-    // before it, so by-address lookups use PC-1 to stay in the calling line.
-    const lookup = f.physicalIndex > 0 ? f.pc - 1n : f.pc;
-    // Windows' contexts carry the RA flag and dbghelp adjusts by itself;
-    // Wine's contexts are only mode and depth, so the address must be adjusted here.
-    const contextAddress = this.encoding === 'wine' ? lookup : f.pc;
-    const r = this.symbols.resolve(contextAddress, f.context, f.inline, lookup);
+    // Native contexts were made for the PC itself (Windows adjusts return
+    // addresses through the RA flag); synthesized ones for the code address.
+    const contextAddress = this.strategy === 'native' ? f.pc : f.codeAddress;
+    const r = this.symbols.resolve(contextAddress, f.context, f.inline, f.codeAddress);
     const mod = this.symbols.moduleAt(f.pc);
     f.resolved = {
       index,
@@ -135,7 +152,8 @@ export class StackWalker {
       stackOffset: hex(f.sp),
       inlineFrameContext: f.context >>> 0,
       function: r.function,
-      displacement: r.displacement,
+      // Displacements are from the PC, as WinDbg prints them (main+0x4f).
+      displacement: r.displacement === undefined ? undefined : r.displacement + Number(f.pc - f.codeAddress),
       module: mod?.name,
       moduleBase: mod ? hex(mod.base) : undefined,
       file: r.file,

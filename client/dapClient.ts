@@ -1,0 +1,104 @@
+/**
+ * A small DAP client over a stream: requests with promises, events as an
+ * EventEmitter. Used by the command line and by the tests.
+ */
+import { EventEmitter } from 'node:events';
+import type { Readable, Writable } from 'node:stream';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+
+export class DapError extends Error {
+  constructor(readonly command: string, readonly response: DebugProtocol.Response) {
+    super(response.body?.error?.format ?? response.message ?? `${command} failed`);
+    this.name = 'DapError';
+  }
+}
+
+export class DapClient extends EventEmitter {
+  private seq = 1;
+  private buffer = Buffer.alloc(0);
+  private readonly pending = new Map<number, { command: string; resolve: (r: DebugProtocol.Response) => void; reject: (e: Error) => void }>();
+  private closed = false;
+
+  constructor(input: Readable, private readonly output: Writable) {
+    super();
+    input.on('data', (chunk: Buffer) => this.onData(chunk));
+    input.on('close', () => this.onClose());
+    input.on('error', () => this.onClose());
+  }
+
+  /** Sends a request; resolves with the response, rejects with DapError when it failed. */
+  async request<T extends DebugProtocol.Response = DebugProtocol.Response>(command: string, args?: unknown): Promise<T> {
+    const r = await this.send(command, args);
+    if (!r.success) throw new DapError(command, r);
+    return r as T;
+  }
+
+  /** Sends a request; resolves with the response whether it succeeded or not. */
+  send(command: string, args?: unknown): Promise<DebugProtocol.Response> {
+    if (this.closed) return Promise.reject(new Error(`The adapter connection is closed (${command}).`));
+    const seq = this.seq++;
+    const json = JSON.stringify({ seq, type: 'request', command, arguments: args });
+    return new Promise((resolve, reject) => {
+      this.pending.set(seq, { command, resolve, reject });
+      this.output.write(`Content-Length: ${Buffer.byteLength(json, 'utf8')}\r\n\r\n${json}`);
+    });
+  }
+
+  /** Resolves with the next event of that name (optionally matching a filter). */
+  waitFor<T extends DebugProtocol.Event = DebugProtocol.Event>(event: string, timeoutMs = 30_000, filter?: (e: T) => boolean): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off(event, on);
+        reject(new Error(`No "${event}" event within ${timeoutMs} ms.`));
+      }, timeoutMs);
+      const on = (e: T) => {
+        if (filter && !filter(e)) return;
+        clearTimeout(timer);
+        this.off(event, on);
+        resolve(e);
+      };
+      this.on(event, on);
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const headerEnd = this.buffer.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return;
+      const m = /Content-Length: *(\d+)/i.exec(this.buffer.toString('ascii', 0, headerEnd));
+      if (!m) {
+        this.buffer = this.buffer.subarray(headerEnd + 4);
+        continue;
+      }
+      const len = Number(m[1]);
+      if (this.buffer.length < headerEnd + 4 + len) return;
+      const body = this.buffer.toString('utf8', headerEnd + 4, headerEnd + 4 + len);
+      this.buffer = this.buffer.subarray(headerEnd + 4 + len);
+      this.dispatch(JSON.parse(body) as DebugProtocol.ProtocolMessage);
+    }
+  }
+
+  private dispatch(msg: DebugProtocol.ProtocolMessage): void {
+    if (msg.type === 'response') {
+      const r = msg as DebugProtocol.Response;
+      const p = this.pending.get(r.request_seq);
+      if (p) {
+        this.pending.delete(r.request_seq);
+        p.resolve(r);
+      }
+    } else if (msg.type === 'event') {
+      const e = msg as DebugProtocol.Event;
+      this.emit(e.event, e);
+      this.emit('*', e);
+    }
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const p of this.pending.values()) p.reject(new Error(`The adapter closed the connection before answering "${p.command}".`));
+    this.pending.clear();
+    this.emit('close');
+  }
+}

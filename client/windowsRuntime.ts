@@ -1,0 +1,58 @@
+/**
+ * Where the Windows half runs. On Windows: this Node. Elsewhere: the
+ * Windows Node.js that setup puts in .cache/node-win, run by Wine in the
+ * project's private prefix. Each can be overridden for installs that keep
+ * them elsewhere.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface WindowsRuntime {
+  /** The command that starts Windows node.exe, and its leading arguments. */
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  /** True when paths must be translated (Linux editor, Windows adapter). */
+  wine: boolean;
+}
+
+export interface RuntimeOptions {
+  /** Package root (holds dist/ and .cache/). */
+  root: string;
+  wineCommand?: string;
+  windowsNode?: string;
+  winePrefix?: string;
+}
+
+export class RuntimeMissingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RuntimeMissingError';
+  }
+}
+
+export function windowsRuntime(opts: RuntimeOptions): WindowsRuntime {
+  if (process.platform === 'win32') {
+    return { command: process.execPath, args: [], env: process.env, wine: false };
+  }
+  const nodeExe = opts.windowsNode ?? process.env.DBGENG_INLINE_WINDOWS_NODE ?? path.join(opts.root, '.cache', 'node-win', 'bin', 'node.exe');
+  const prefix = opts.winePrefix ?? process.env.DBGENG_INLINE_WINEPREFIX ?? path.join(opts.root, '.cache', 'wine');
+  const wine = opts.wineCommand ?? process.env.DBGENG_INLINE_WINE ?? 'wine';
+  if (!fs.existsSync(nodeExe)) {
+    throw new RuntimeMissingError(`The Windows Node.js is missing (${nodeExe}). Run "npm run setup" in ${opts.root} to install it.`);
+  }
+  if (!onPath(wine)) {
+    throw new RuntimeMissingError(`Wine is not installed ("${wine}" not found). Run "npm run setup" as root, or: sudo apt-get install -y wine wine64`);
+  }
+  return {
+    command: wine,
+    args: [nodeExe],
+    env: { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all', NODE_SKIP_PLATFORM_CHECK: '1' },
+    wine: true,
+  };
+}
+
+function onPath(cmd: string): boolean {
+  if (cmd.includes('/')) return fs.existsSync(cmd);
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, cmd)));
+}
