@@ -3,17 +3,20 @@
 //
 // Why two toolchains: Wine's dbghelp gets inline frames from both, but it can
 // locate local variables only in clang's DWARF (gcc's frame base is
-// DW_OP_call_frame_cfa, which it cannot evaluate). Stack tests can use
-// either; variable tests use the clang build.
+// DW_OP_call_frame_cfa, which it cannot evaluate), and it reads no line
+// information at all from clang's DWARF (measured with -gdwarf-3/-4,
+// -gno-column-info, -gstrict-dwarf). So stack and line tests use the gcc
+// build; variable tests use the clang build.
 //
 // Why these flags:
 //  -gdwarf-4     gcc 12 and clang 14 default to DWARF 5, which Wine 8's
 //                dbghelp does not read at all (no symbols).
 //  -O2           so __attribute__((always_inline)) chains become real inline
 //                frames, the thing this project exists to show.
-//  -fuse-ld=lld  clang has no mingw linker of its own here; lld speaks PE.
-//  -L<libgcc>    clang links against mingw-w64's libgcc, found next to
-//                x86_64-w64-mingw32-gcc's own libgcc.a.
+//  clang compiles, mingw's GNU ld links: Wine 8's dbghelp corrupts its
+//                heap reading the line tables of an lld-linked exe (lines are
+//                never found, and the process faults when the module is
+//                unloaded); the same clang objects linked by GNU ld read fine.
 //  -static (C++) so the exe needs no libstdc++-6.dll / libgcc_s_seh-1.dll,
 //                which are not on Wine's DLL path.
 //
@@ -75,14 +78,17 @@ function clangCxxIncludes() {
   return ['-nostdinc++', ...dirs.flatMap((d) => ['-isystem', d])];
 }
 
-/** [compiler, args before the source] for a toolchain and language. */
+/** [compiler, args before the source, optional separate linker] for a toolchain and language. */
 function compileCommand(toolchain, cxx) {
   const common = ['-O2', '-gdwarf-4', '-g'];
   if (toolchain === 'gcc') {
     return cxx ? [MINGW_GXX, [...common, '-static']] : [MINGW_GCC, common];
   }
-  const clangCommon = [CLANG_TARGET, ...common, '-fuse-ld=lld', `-L${libgccDir()}`];
-  return cxx ? ['clang++', [...clangCommon, ...clangCxxIncludes(), '-static']] : ['clang', clangCommon];
+  // [compiler, its args, [linker, its args]]: clang compiles, GNU ld links.
+  const clangCommon = [CLANG_TARGET, ...common];
+  return cxx
+    ? ['clang++', [...clangCommon, ...clangCxxIncludes()], [MINGW_GXX, ['-static']]]
+    : ['clang', clangCommon, [MINGW_GCC, []]];
 }
 
 /** Extra flags from a `// fixture-flags: ...` first line, or []. */
@@ -126,18 +132,25 @@ export function buildFixtures({ force = false, log = console.log } = {}) {
         continue;
       }
       const cxx = file.endsWith('.cpp');
-      const [cc, args] = compileCommand(toolchain, cxx);
+      const [cc, args, linker] = compileCommand(toolchain, cxx);
       const extra = fixtureFlags(fs.readFileSync(src, 'utf8'));
       // Link to a temporary name and rename, so an interrupted build never
       // leaves a truncated exe that looks up to date. Keep the .exe suffix:
       // the mingw linkers would otherwise append one.
       const tmp = path.join(outDir, `${name}.tmp.exe`);
+      const obj = path.join(outDir, `${name}.tmp.o`);
       const started = performance.now();
       try {
-        run(cc, [...args, ...extra, src, '-o', tmp]);
+        if (linker) {
+          run(cc, [...args, ...extra, '-c', src, '-o', obj]);
+          run(linker[0], [...linker[1], obj, '-o', tmp]);
+        } else {
+          run(cc, [...args, ...extra, src, '-o', tmp]);
+        }
         fs.renameSync(tmp, exe);
       } finally {
         fs.rmSync(tmp, { force: true });
+        fs.rmSync(obj, { force: true });
       }
       const rel = path.relative(repoRoot, exe);
       built.push(rel);
