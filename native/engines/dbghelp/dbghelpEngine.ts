@@ -132,6 +132,7 @@ export class DbghelpEngine implements Engine {
     const decision = this.handle(ev);
     if (ev.code === DebugEventCode.EXIT_PROCESS) {
       k32.ContinueDebugEvent(ev.pid, ev.tid, DBG_CONTINUE);
+      this.exited = true;
       this.running = false;
       this.pumpOutput();
       this.emit({ type: 'exited', exitCode: ev.exitCode });

@@ -1,0 +1,46 @@
+/**
+ * A real debug session for tests: the real adapter (under Wine off
+ * Windows) on a loopback port, spoken to over DAP.
+ */
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { connectAdapter, type AdapterConnection } from '../../client/adapterProcess';
+import { DapClient } from '../../client/dapClient';
+import { repoRoot } from './fixtures';
+
+export class TestSession {
+  private constructor(readonly dap: DapClient, readonly conn: AdapterConnection, readonly capabilities: DebugProtocol.Capabilities) {}
+
+  static async start(): Promise<TestSession> {
+    const conn = await connectAdapter({ root: repoRoot });
+    const dap = new DapClient(conn.socket, conn.socket);
+    const init = await dap.request<DebugProtocol.InitializeResponse>('initialize', { adapterID: 'dbgeng', clientID: 'tests', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsRunInTerminalRequest: false });
+    return new TestSession(dap, conn, init.body ?? {});
+  }
+
+  /** launch, then breakpoints, then configurationDone, as VS Code orders them. */
+  async launch(args: Record<string, unknown>, breakpoints: { file: string; lines: number[] }[] = []): Promise<DebugProtocol.SetBreakpointsResponse[]> {
+    const initialized = this.dap.waitFor('initialized', 60_000);
+    await this.dap.request('launch', args);
+    await initialized;
+    const bound: DebugProtocol.SetBreakpointsResponse[] = [];
+    for (const b of breakpoints) {
+      bound.push(await this.dap.request('setBreakpoints', { source: { path: b.file }, breakpoints: b.lines.map((line) => ({ line })) }));
+    }
+    await this.dap.request('configurationDone');
+    return bound;
+  }
+
+  waitForStop(timeoutMs = 30_000): Promise<DebugProtocol.StoppedEvent> {
+    return this.dap.waitFor<DebugProtocol.StoppedEvent>('stopped', timeoutMs);
+  }
+
+  async stackTrace(threadId: number, startFrame = 0, levels = 0): Promise<DebugProtocol.StackTraceResponse['body']> {
+    return (await this.dap.request<DebugProtocol.StackTraceResponse>('stackTrace', { threadId, startFrame, levels })).body;
+  }
+
+  /** Disconnects (ending the debuggee) and waits for the adapter to exit. */
+  async close(): Promise<void> {
+    await this.dap.send('disconnect', { terminateDebuggee: true }).catch(() => undefined);
+    await this.conn.close();
+  }
+}

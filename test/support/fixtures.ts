@@ -1,0 +1,6 @@
+/** Paths of the test programs (built by scripts/build-fixtures.mjs). */
+import path from 'node:path';
+
+export const repoRoot = path.resolve(__dirname, '..', '..');
+export const fixtureSource = (name: string) => path.join(repoRoot, 'test', 'fixtures', 'src', name);
+export const fixtureExe = (name: string, toolchain: 'gcc' | 'clang' = 'gcc') => path.join(repoRoot, 'test', 'fixtures', 'build', toolchain, `${name}.exe`);
