@@ -40,6 +40,7 @@ export class DbgengSession extends DebugSession {
       supportsConfigurationDoneRequest: true,
       supportsDelayedStackTraceLoading: true,
       supportsTerminateRequest: true,
+      supportsFunctionBreakpoints: true,
       supportTerminateDebuggee: true,
     };
     this.sendResponse(response);
@@ -80,6 +81,13 @@ export class DbgengSession extends DebugSession {
       response.body = {
         breakpoints: bound.map((b) => ({ id: b.id, verified: b.verified, line: b.line, message: b.message, source: args.source, instructionReference: b.addresses[0] })),
       };
+    });
+  }
+
+  protected override async setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): Promise<void> {
+    await this.run(response, async () => {
+      const bound = await this.requireEngine().setFunctionBreakpoints(args.breakpoints.map((b) => b.name));
+      response.body = { breakpoints: bound.map((b) => ({ id: b.id, verified: b.verified, line: b.line || undefined, message: b.message, instructionReference: b.addresses[0] })) };
     });
   }
 

@@ -44,6 +44,7 @@ export class EngineClient extends EventEmitter {
 
   launch(params: LaunchParams): Promise<LaunchResult> { return this.call('launch', params); }
   setSourceBreakpoints(file: string, locations: BreakpointLocation[]): Promise<BoundBreakpoint[]> { return this.call('setSourceBreakpoints', file, locations); }
+  setFunctionBreakpoints(names: string[]): Promise<BoundBreakpoint[]> { return this.call('setFunctionBreakpoints', names); }
   resume(): Promise<void> { return this.call('resume'); }
   pause(): Promise<void> { return this.call('pause'); }
   threads(): Promise<EngineThread[]> { return this.call('threads'); }

@@ -112,6 +112,8 @@ export interface Engine {
   launch(params: LaunchParams): LaunchResult;
   /** Replaces the breakpoints of one source file. */
   setSourceBreakpoints(path: string, locations: BreakpointLocation[]): BoundBreakpoint[];
+  /** Replaces the function breakpoints. */
+  setFunctionBreakpoints(names: string[]): BoundBreakpoint[];
   /** Lets the debuggee run until the next stop event. */
   resume(): void;
   /** Asks a running debuggee to stop (a pause stop event follows). */

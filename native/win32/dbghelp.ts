@@ -26,6 +26,8 @@ export const dbghelp = {
   SymGetModuleBase64: lib.func('uint64_t __stdcall SymGetModuleBase64(void *process, uint64_t addr)'),
   StackWalkEx: lib.func('int __stdcall StackWalkEx(uint32_t machine, void *process, void *thread, void *frame, void *context, void *readMemory, void *functionTableAccess, void *getModuleBase, void *translateAddress, uint32_t flags)'),
   StackWalk64: lib.func('int __stdcall StackWalk64(uint32_t machine, void *process, void *thread, void *frame, void *context, void *readMemory, void *functionTableAccess, void *getModuleBase, void *translateAddress)'),
+  SymFromName: lib.func('int __stdcall SymFromName(void *process, const char *name, void *symbol)'),
+  SymFromNameW: lib.func('int __stdcall SymFromNameW(void *process, const char16_t *name, void *symbol)'),
   SymFromAddrW: lib.func('int __stdcall SymFromAddrW(void *process, uint64_t addr, _Out_ uint64_t *displacement, void *symbol)'),
   SymFromInlineContextW: lib.func('int __stdcall SymFromInlineContextW(void *process, uint64_t addr, uint32_t inlineContext, _Out_ uint64_t *displacement, void *symbol)'),
   SymGetLineFromAddrW64: lib.func('int __stdcall SymGetLineFromAddrW64(void *process, uint64_t addr, _Out_ uint32_t *displacement, void *line)'),

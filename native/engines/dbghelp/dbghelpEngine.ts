@@ -56,6 +56,7 @@ export class DbghelpEngine implements Engine {
   private symbols?: SymbolSession;
   private breakpoints?: SoftwareBreakpoints;
   private readonly sources = new Map<string, SourceBreakpoints>();
+  private functionBreakpoints: { name: string; bp: BoundBreakpoint }[] = [];
   private nextBreakpointId = 1;
   private pending?: { pid: number; tid: number; status: number };
   private stepOver?: { tid: number; address: bigint; suspended: Handle[] };
@@ -173,6 +174,12 @@ export class DbghelpEngine implements Engine {
     const bound = locations.map((loc) => this.bindSourceBreakpoint(path, loc.line, this.nextBreakpointId++));
     this.sources.set(key, { path, breakpoints: bound });
     return bound;
+  }
+
+  setFunctionBreakpoints(names: string[]): BoundBreakpoint[] {
+    for (const old of this.functionBreakpoints) this.breakpoints?.removeOwner(old.bp.id);
+    this.functionBreakpoints = names.map((name) => ({ name, bp: this.bindFunctionBreakpoint(name, this.nextBreakpointId++) }));
+    return this.functionBreakpoints.map((f) => f.bp);
   }
 
   terminate(): void {
@@ -322,7 +329,21 @@ export class DbghelpEngine implements Engine {
     return { id, verified: true, line: bindLine, addresses: armed.map(hex) };
   }
 
+  private bindFunctionBreakpoint(name: string, id: number): BoundBreakpoint {
+    const address = this.symbols?.addressOfFunction(name);
+    if (address === undefined || !this.breakpoints) {
+      return { id, verified: false, line: 0, addresses: [], message: `No function "${name}" in the loaded modules (yet); the breakpoint binds when a module that has it loads. Functions that exist only inlined are not supported as function breakpoints yet.` };
+    }
+    if (!this.breakpoints.add(address, id)) return { id, verified: false, line: 0, addresses: [], message: `Could not write a breakpoint at ${hex(address)}.` };
+    return { id, verified: true, line: this.symbols!.lineByOffset(address)?.line ?? 0, addresses: [hex(address)] };
+  }
+
   private rebindUnverified(): void {
+    for (const f of this.functionBreakpoints) {
+      if (f.bp.verified) continue;
+      f.bp = this.bindFunctionBreakpoint(f.name, f.bp.id);
+      if (f.bp.verified) this.emit({ type: 'breakpoint', reason: 'changed', breakpoint: f.bp });
+    }
     for (const source of this.sources.values()) {
       source.breakpoints = source.breakpoints.map((bp) => {
         if (bp.verified) return bp;

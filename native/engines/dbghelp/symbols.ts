@@ -104,6 +104,18 @@ export class SymbolSession {
     return { name: this.symbolName(), displacement: Number(disp[0]) };
   }
 
+  /**
+   * The entry address of a function by name ("main", or "module!main").
+   * Wine lacks SymFromNameW, so its ANSI twin serves there (the SYMBOL_INFO
+   * header is the same; only the name's characters differ).
+   */
+  addressOfFunction(name: string): bigint | undefined {
+    this.prepareSymbol();
+    const ok = this.wine ? dbghelp.SymFromName(this.process, name, this.symbolBuf) : dbghelp.SymFromNameW(this.process, name, this.symbolBuf);
+    if (!ok) return undefined;
+    return this.symbolBuf.readBigUInt64LE(SYM.Address);
+  }
+
   lineByInlineContext(address: bigint, context: number): { file: string; line: number } | undefined {
     this.lineBuf.fill(0);
     this.lineBuf.writeUInt32LE(LINE.size, LINE.SizeOfStruct);
