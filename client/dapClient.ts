@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { frame, MessageReader } from './dapFraming';
 
 export class DapError extends Error {
   constructor(readonly command: string, readonly response: DebugProtocol.Response) {
@@ -15,13 +16,13 @@ export class DapError extends Error {
 
 export class DapClient extends EventEmitter {
   private seq = 1;
-  private buffer = Buffer.alloc(0);
+  private readonly reader = new MessageReader((m) => this.dispatch(m as DebugProtocol.ProtocolMessage));
   private readonly pending = new Map<number, { command: string; resolve: (r: DebugProtocol.Response) => void; reject: (e: Error) => void }>();
   private closed = false;
 
   constructor(input: Readable, private readonly output: Writable) {
     super();
-    input.on('data', (chunk: Buffer) => this.onData(chunk));
+    input.on('data', (chunk: Buffer) => this.reader.push(chunk));
     input.on('close', () => this.onClose());
     input.on('error', () => this.onClose());
   }
@@ -37,10 +38,9 @@ export class DapClient extends EventEmitter {
   send(command: string, args?: unknown): Promise<DebugProtocol.Response> {
     if (this.closed) return Promise.reject(new Error(`The adapter connection is closed (${command}).`));
     const seq = this.seq++;
-    const json = JSON.stringify({ seq, type: 'request', command, arguments: args });
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { command, resolve, reject });
-      this.output.write(`Content-Length: ${Buffer.byteLength(json, 'utf8')}\r\n\r\n${json}`);
+      this.output.write(frame({ seq, type: 'request', command, arguments: args }));
     });
   }
 
@@ -59,24 +59,6 @@ export class DapClient extends EventEmitter {
       };
       this.on(event, on);
     });
-  }
-
-  private onData(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    for (;;) {
-      const headerEnd = this.buffer.indexOf('\r\n\r\n');
-      if (headerEnd < 0) return;
-      const m = /Content-Length: *(\d+)/i.exec(this.buffer.toString('ascii', 0, headerEnd));
-      if (!m) {
-        this.buffer = this.buffer.subarray(headerEnd + 4);
-        continue;
-      }
-      const len = Number(m[1]);
-      if (this.buffer.length < headerEnd + 4 + len) return;
-      const body = this.buffer.toString('utf8', headerEnd + 4, headerEnd + 4 + len);
-      this.buffer = this.buffer.subarray(headerEnd + 4 + len);
-      this.dispatch(JSON.parse(body) as DebugProtocol.ProtocolMessage);
-    }
   }
 
   private dispatch(msg: DebugProtocol.ProtocolMessage): void {

@@ -33,7 +33,9 @@ export class RuntimeMissingError extends Error {
 
 export function windowsRuntime(opts: RuntimeOptions): WindowsRuntime {
   if (process.platform === 'win32') {
-    return { command: process.execPath, args: [], env: process.env, wine: false };
+    // In the extension host process.execPath is VS Code itself; it runs
+    // plain Node with ELECTRON_RUN_AS_NODE, in a process of its own.
+    return { command: process.execPath, args: [], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, wine: false };
   }
   const nodeExe = opts.windowsNode ?? process.env.DBGENG_INLINE_WINDOWS_NODE ?? path.join(opts.root, '.cache', 'node-win', 'bin', 'node.exe');
   const prefix = opts.winePrefix ?? process.env.DBGENG_INLINE_WINEPREFIX ?? path.join(opts.root, '.cache', 'wine');

@@ -12,6 +12,7 @@ export const entryPoints = {
   adapter: 'adapter/main.ts',          // DAP server (runs in Windows Node)
   'engine-host': 'native/host/worker.ts', // engine thread (worker_threads)
   cli: 'client/cli.ts',                // dbgeng-inline command line
+  extension: 'src/extension.ts',       // VS Code extension host entry
 };
 
 export async function build() {
