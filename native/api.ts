@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { BoundBreakpoint, BreakpointLocation, EngineDescription, EngineEvent, EngineThread, LaunchParams, LaunchResult, StackPage } from './engines/engine';
+import type { BoundBreakpoint, BreakpointLocation, EngineDescription, EngineEvent, EngineThread, LaunchParams, LaunchResult, RegisterValue, StackPage, SymbolResolution } from './engines/engine';
 import type { EngineMethod, HostMessage } from './host/protocol';
 
 export type * from './engines/engine';
@@ -48,6 +48,8 @@ export class EngineClient extends EventEmitter {
   resume(): Promise<void> { return this.call('resume'); }
   pause(): Promise<void> { return this.call('pause'); }
   threads(): Promise<EngineThread[]> { return this.call('threads'); }
+  registers(threadId: number): Promise<RegisterValue[]> { return this.call('registers', threadId); }
+  resolveSymbol(address: string, inlineFrameContext: number): Promise<SymbolResolution> { return this.call('resolveSymbol', address, inlineFrameContext); }
   stackFrames(threadId: number, start: number, count: number): Promise<StackPage> { return this.call('stackFrames', threadId, start, count); }
   terminate(): Promise<void> { return this.call('terminate'); }
   describe(): Promise<EngineDescription> { return this.call('describe'); }

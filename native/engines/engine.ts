@@ -73,6 +73,22 @@ export interface RawFrame {
   resolvedBy: 'inlineContext' | 'offset' | 'none';
 }
 
+/** A general-purpose register, as the engine read it from the thread's context. */
+export interface RegisterValue {
+  name: string;
+  value: string;
+}
+
+/** What the engine resolves for an address in an inline context. */
+export interface SymbolResolution {
+  function?: string;
+  displacement?: number;
+  module?: string;
+  file?: string;
+  line?: number;
+  resolvedBy: 'inlineContext' | 'offset' | 'none';
+}
+
 export interface StackPage {
   frames: RawFrame[];
   /** True when the walk reached the end of the stack. */
@@ -119,6 +135,14 @@ export interface Engine {
   /** Asks a running debuggee to stop (a pause stop event follows). */
   pause(): void;
   threads(): EngineThread[];
+  /** The thread's registers at the top of its stack. */
+  registers(threadId: number): RegisterValue[];
+  /**
+   * Names an address in an inline context (an opaque value this engine
+   * produced): by the inline context when it denotes an inline frame, else
+   * by the address.
+   */
+  resolveSymbol(address: string, inlineFrameContext: number): SymbolResolution;
   /** Frames [start, start+count) of the thread's stack, walked lazily and cached until resume. */
   stackFrames(threadId: number, start: number, count: number): StackPage;
   /** Ends the debuggee; an `exited` event follows. */

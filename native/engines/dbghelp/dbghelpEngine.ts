@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import type {
-  BoundBreakpoint, BreakpointLocation, Engine, EngineDescription, EngineThread, EventSink, LaunchParams, LaunchResult, StackPage,
+  BoundBreakpoint, BreakpointLocation, Engine, EngineDescription, EngineThread, EventSink, LaunchParams, LaunchResult, RegisterValue, StackPage, SymbolResolution,
 } from '../engine';
 import { createDebuggee, drainPipe } from '../../win32/createDebuggee';
 import {
@@ -22,6 +22,7 @@ import { SoftwareBreakpoints } from './softwareBreakpoints';
 import { StackWalker } from './stackWalker';
 import { SymbolSession, closeQuietly } from './symbols';
 import { EngineError } from '../engineError';
+import { isInlineContext } from '../inlineContext';
 
 const C = Layouts.CONTEXT;
 const CONTEXT_FULL = 0x10000b;
@@ -43,6 +44,8 @@ interface ThreadRecord { handle: Handle; name: string }
 interface SourceBreakpoints { path: string; breakpoints: BoundBreakpoint[] }
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
+
+const REGISTERS = ['Rax', 'Rbx', 'Rcx', 'Rdx', 'Rsi', 'Rdi', 'Rbp', 'Rsp', 'R8', 'R9', 'R10', 'R11', 'R12', 'R13', 'R14', 'R15', 'Rip'] as const;
 
 export class DbghelpEngine implements Engine {
   readonly kind = 'dbghelp' as const;
@@ -151,6 +154,23 @@ export class DbghelpEngine implements Engine {
 
   threads(): EngineThread[] {
     return [...this.threadTable.entries()].map(([id, t]) => ({ id, name: t.name }));
+  }
+
+  registers(threadId: number): RegisterValue[] {
+    const thread = this.threadTable.get(threadId);
+    if (!thread) throw new EngineError('noThread', `Thread ${threadId} does not exist (any more).`);
+    if (this.running) throw new EngineError('notStopped', 'The program is running; pause it to read registers.');
+    const ctx = this.threadContext(thread.handle);
+    return REGISTERS.map((name) => ({ name: name.toLowerCase(), value: hex(ctx.readBigUInt64LE(C[name])) }))
+      .concat([{ name: 'efl', value: `0x${ctx.readUInt32LE(C.EFlags).toString(16)}` }]);
+  }
+
+  resolveSymbol(address: string, inlineFrameContext: number): SymbolResolution {
+    if (!this.symbols) throw new EngineError('notLaunched', 'No program is loaded.');
+    const pc = BigInt(address);
+    const inline = isInlineContext(inlineFrameContext, this.encoding);
+    const r = this.symbols.resolve(pc, inlineFrameContext, inline, pc);
+    return { ...r, module: this.symbols.moduleAt(pc)?.name };
   }
 
   stackFrames(threadId: number, start: number, count: number): StackPage {
