@@ -136,3 +136,29 @@ describe('__debugbreak() inside an inline function', () => {
     assert.equal((await exited).body.exitCode, 25); // outer(2) = 25
   });
 });
+
+describe('C++: a template and a member function inlined', () => {
+  const CPP = fixtureSource('inline_cpp.cpp');
+  let s: TestSession;
+  let frames: DebugProtocol.StackFrame[];
+
+  before(async () => {
+    s = await TestSession.start();
+    const stopped = s.waitForStop();
+    await s.launch({ program: fixtureExe('inline_cpp') }, [{ file: CPP, lines: [markerLine(CPP, '#BP cpp-inner')] }]);
+    frames = (await s.stackTrace((await stopped).body.threadId!)).stackFrames;
+  });
+  after(() => s?.close());
+
+  it('shows scale<int> and add as inline frames, then run and main', () => {
+    assert.deepEqual(frames.slice(0, 4).map((f) => f.name.replace(/^Accumulator::/, '')), ['scale<int> (Inline)', 'add (Inline)', 'run', 'main']);
+    assert.equal(frames[0]!.line, markerLine(CPP, '#BP cpp-inner'));
+    assert.equal(frames[3]!.line, markerLine(CPP, '#CALL run from main'));
+  });
+
+  it('qualifies the member function with its class', {
+    todo: process.platform === 'win32' ? undefined : "Wine 8's dbghelp names DWARF member functions without their class",
+  }, () => {
+    assert.equal(frames[1]!.name, 'Accumulator::add (Inline)');
+  });
+});
