@@ -11,6 +11,7 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   env?: unknown;
   stopOnEntry?: unknown;
   engine?: unknown;
+  dbgengPath?: unknown;
 }
 
 export interface LaunchConfig {
@@ -20,6 +21,8 @@ export interface LaunchConfig {
   env: Record<string, string | null>;
   stopOnEntry: boolean;
   engine: 'auto' | 'dbgeng' | 'dbghelp';
+  /** A dbgeng.dll to use instead of the system's. */
+  dbgengPath?: string;
 }
 
 export function parseLaunchConfig(a: LaunchArguments): LaunchConfig {
@@ -34,7 +37,9 @@ export function parseLaunchConfig(a: LaunchArguments): LaunchConfig {
   if (a.stopOnEntry !== undefined && typeof a.stopOnEntry !== 'boolean') throw errors.badAttribute('stopOnEntry', 'true or false');
   const engine = a.engine ?? 'auto';
   if (engine !== 'auto' && engine !== 'dbgeng' && engine !== 'dbghelp') throw errors.badAttribute('engine', '"auto", "dbgeng" or "dbghelp"');
+  if (a.dbgengPath !== undefined && typeof a.dbgengPath !== 'string') throw errors.badAttribute('dbgengPath', 'the path of a dbgeng.dll (a string)');
   return {
+    dbgengPath: a.dbgengPath as string | undefined,
     program: a.program,
     args: args as string[],
     cwd: a.cwd as string | undefined,

@@ -50,7 +50,10 @@ export class DbgengSession extends DebugSession {
     await this.run(response, async () => {
       const config = parseLaunchConfig(args);
       if (this.engine) throw errors.badAttribute('launch', 'sent once per session');
-      const engine = new EngineClient(config.engine, this.options.hostScript);
+      const engine = new EngineClient(config.engine, this.options.hostScript, {
+        // Only a Linux path (under Wine) starts with "/"; it maps to Z:.
+        dbgengPath: config.dbgengPath ? winePaths.toEngine(config.dbgengPath) : undefined,
+      });
       this.engine = engine;
       engine.on('event', (e: EngineEvent) => this.onEngineEvent(e));
       engine.on('fault', (e: Error) => this.onEngineFault(e));

@@ -17,7 +17,7 @@ import { RuntimeMissingError } from './windowsRuntime';
 const root = path.resolve(__dirname, '..');
 
 const USAGE = `Usage:
-  dbgeng-inline stack [--engine auto|dbgeng|dbghelp] [--break FILE:LINE]... [--break FUNCTION]... [--json] -- PROGRAM [ARGS...]
+  dbgeng-inline stack [--engine auto|dbgeng|dbghelp] [--dbgeng-path DLL] [--break FILE:LINE]... [--break FUNCTION]... [--json] -- PROGRAM [ARGS...]
       Runs PROGRAM under the debugger; at every stop prints the call stack
       (inline frames marked "(Inline)"), then continues. Exits with the
       program's exit code.
@@ -28,6 +28,7 @@ class UsageError extends Error {}
 
 interface StackOptions {
   engine: string;
+  dbgengPath?: string;
   breaks: string[];
   json: boolean;
   program: string;
@@ -48,6 +49,7 @@ function parseStackArgs(argv: string[]): StackOptions {
     else if (a === '--engine') opts.engine = value();
     else if (a.startsWith('--engine=')) opts.engine = a.slice(9);
     else if (a === '--break') opts.breaks.push(value());
+    else if (a === '--dbgeng-path') opts.dbgengPath = path.resolve(value());
     else if (a.startsWith('--break=')) opts.breaks.push(a.slice(8));
     else throw new UsageError(`Unknown option "${a}".`);
   }
@@ -136,7 +138,7 @@ async function stack(argv: string[]): Promise<number> {
     });
     await dap.request('initialize', { adapterID: 'dbgeng', clientID: 'dbgeng-inline', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
     const initialized = dap.waitFor('initialized', 60_000);
-    await dap.request('launch', { program: opts.program, args: opts.args, engine: opts.engine, cwd: process.cwd() });
+    await dap.request('launch', { program: opts.program, args: opts.args, engine: opts.engine, dbgengPath: opts.dbgengPath, cwd: process.cwd() });
     await initialized;
     await setBreakpoints(dap, opts.breaks);
     await dap.request('configurationDone');

@@ -22,6 +22,8 @@ export interface RuntimeOptions {
   wineCommand?: string;
   windowsNode?: string;
   winePrefix?: string;
+  /** Extra environment for the adapter process. */
+  env?: Record<string, string>;
 }
 
 export class RuntimeMissingError extends Error {
@@ -35,7 +37,7 @@ export function windowsRuntime(opts: RuntimeOptions): WindowsRuntime {
   if (process.platform === 'win32') {
     // In the extension host process.execPath is VS Code itself; it runs
     // plain Node with ELECTRON_RUN_AS_NODE, in a process of its own.
-    return { command: process.execPath, args: [], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, wine: false };
+    return { command: process.execPath, args: [], env: { ...process.env, ...opts.env, ELECTRON_RUN_AS_NODE: '1' }, wine: false };
   }
   const nodeExe = opts.windowsNode ?? process.env.DBGENG_INLINE_WINDOWS_NODE ?? path.join(opts.root, '.cache', 'node-win', 'bin', 'node.exe');
   const prefix = opts.winePrefix ?? process.env.DBGENG_INLINE_WINEPREFIX ?? path.join(opts.root, '.cache', 'wine');
@@ -49,7 +51,7 @@ export function windowsRuntime(opts: RuntimeOptions): WindowsRuntime {
   return {
     command: wine,
     args: [nodeExe],
-    env: { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all', NODE_SKIP_PLATFORM_CHECK: '1' },
+    env: { ...process.env, ...opts.env, WINEPREFIX: prefix, WINEDEBUG: '-all', NODE_SKIP_PLATFORM_CHECK: '1' },
     wine: true,
   };
 }

@@ -34,9 +34,9 @@ export class EngineClient extends EventEmitter {
   private disposing = false;
 
   /** `hostScript` defaults to engine-host.js beside the running bundle. */
-  constructor(engine: string, hostScript = path.join(__dirname, 'engine-host.js')) {
+  constructor(engine: string, hostScript = path.join(__dirname, 'engine-host.js'), options: { dbgengPath?: string } = {}) {
     super();
-    this.worker = new Worker(hostScript, { workerData: { engine } });
+    this.worker = new Worker(hostScript, { workerData: { engine, dbgengPath: options.dbgengPath } });
     this.worker.on('message', (msg: HostMessage) => this.onMessage(msg));
     this.worker.on('error', (e) => this.fail(new Error(`The engine thread failed: ${e.message}`)));
     this.worker.on('exit', (code) => this.fail(new Error(`The engine thread ended (exit code ${code}).`)));

@@ -33,7 +33,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { fixturesBuild, fixturesSrc, repoRoot } from './lib/paths.mjs';
+import { fixturesBuild, fixturesBuildRoot, fixturesSrc, repoRoot } from './lib/paths.mjs';
 
 const thisScript = fileURLToPath(import.meta.url);
 
@@ -167,7 +167,36 @@ export function buildFixtures({ force = false, log = console.log } = {}) {
       }
     }
   }
+  // The dbgeng test double: a DLL, not a program (see its own comments).
+  const dbl = buildDbgengDouble({ force, log });
+  if (dbl) built.push(dbl);
+  else upToDate++;
   return { built, upToDate };
+}
+
+/**
+ * test/fixtures/dbgeng-double/*.c -> test/fixtures/build/dbgeng-double/dbgeng_double.dll.
+ * Returns the built path, or null when it was up to date.
+ */
+function buildDbgengDouble({ force, log }) {
+  const srcDir = path.join(repoRoot, 'test', 'fixtures', 'dbgeng-double');
+  const outDir = path.join(fixturesBuildRoot, 'dbgeng-double');
+  // Not named dbgeng.dll: Wine would load its builtin dbgeng.dll instead, whatever the path.
+  const dll = path.join(outDir, 'dbgeng_double.dll');
+  const inputs = [thisScript, ...fs.readdirSync(srcDir).map((f) => path.join(srcDir, f))];
+  if (!force && mtime(dll) >= Math.max(...inputs.map(mtime))) return null;
+  fs.mkdirSync(outDir, { recursive: true });
+  const tmp = path.join(outDir, 'dbgeng_double.tmp.dll');
+  try {
+    // -Wno-cast-function-type: vtable slots are untyped function pointers by design.
+    run(MINGW_GCC, ['-shared', '-O1', '-Wall', '-Wextra', '-Werror', '-Wno-cast-function-type', path.join(srcDir, 'dbgeng_double.c'), '-o', tmp]);
+    fs.renameSync(tmp, dll);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  const rel = path.relative(repoRoot, dll);
+  log(`  built ${rel}`);
+  return rel;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === thisScript) {

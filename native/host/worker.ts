@@ -22,7 +22,8 @@ const emit = (event: EngineEvent) => send({ kind: 'event', event });
 let engine: Engine;
 let startError: EngineError | undefined;
 try {
-  engine = createEngine((workerData as { engine?: string } | undefined)?.engine ?? 'auto', emit);
+  const data = (workerData ?? {}) as { engine?: string; dbgengPath?: string };
+  engine = createEngine(data.engine ?? 'auto', emit, { dbgengPath: data.dbgengPath });
 } catch (e) {
   startError = e instanceof EngineError ? e : new EngineError('fault', String(e));
   engine = { running: false } as Engine;

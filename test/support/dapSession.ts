@@ -10,8 +10,9 @@ import { repoRoot } from './fixtures';
 export class TestSession {
   private constructor(readonly dap: DapClient, readonly conn: AdapterConnection, readonly capabilities: DebugProtocol.Capabilities) {}
 
-  static async start(): Promise<TestSession> {
-    const conn = await connectAdapter({ root: repoRoot });
+  /** `env`: extra environment for the adapter process. */
+  static async start(env?: Record<string, string>): Promise<TestSession> {
+    const conn = await connectAdapter({ root: repoRoot, env });
     const dap = new DapClient(conn.socket, conn.socket);
     const init = await dap.request<DebugProtocol.InitializeResponse>('initialize', { adapterID: 'dbgeng', clientID: 'tests', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsRunInTerminalRequest: false });
     return new TestSession(dap, conn, init.body ?? {});

@@ -4,3 +4,4 @@ import path from 'node:path';
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const fixtureSource = (name: string) => path.join(repoRoot, 'test', 'fixtures', 'src', name);
 export const fixtureExe = (name: string, toolchain: 'gcc' | 'clang' = 'gcc') => path.join(repoRoot, 'test', 'fixtures', 'build', toolchain, `${name}.exe`);
+export const dbgengDouble = path.join(repoRoot, 'test', 'fixtures', 'build', 'dbgeng-double', 'dbgeng_double.dll');

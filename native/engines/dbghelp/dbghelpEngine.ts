@@ -7,7 +7,6 @@
  * either is handled and continued at once (module loads, thread starts), or
  * becomes a stop: it stays pending, unanswered, until resume().
  */
-import fs from 'node:fs';
 import type {
   BoundBreakpoint, BreakpointLocation, Engine, EngineDescription, EngineThread, EventSink, LaunchParams, LaunchResult, RegisterValue, StackPage, SymbolResolution,
 } from '../engine';
@@ -22,6 +21,7 @@ import { SoftwareBreakpoints } from './softwareBreakpoints';
 import { StackWalker } from './stackWalker';
 import { SymbolSession, closeQuietly } from './symbols';
 import { EngineError } from '../engineError';
+import { checkProgram, isDirectory } from '../programCheck';
 import { isInlineContext } from '../inlineContext';
 
 const C = Layouts.CONTEXT;
@@ -72,7 +72,8 @@ export class DbghelpEngine implements Engine {
   private exited = false;
   private readonly encoding = getWineVersion() ? 'wine' as const : 'windows' as const;
 
-  constructor(private readonly emit: EventSink) {}
+  /** `reason`: why this engine serves the session, for the user. */
+  constructor(private readonly emit: EventSink, private readonly reason = 'dbghelp engine') {}
 
   launch(params: LaunchParams): LaunchResult {
     if (this.pid) throw new EngineError('alreadyLaunched', 'This session already has a debuggee.');
@@ -96,12 +97,7 @@ export class DbghelpEngine implements Engine {
       this.poll(100);
     }
     if (this.exited) throw new EngineError('exitedDuringLaunch', `"${params.program}" exited before it could be debugged.`);
-    const wine = getWineVersion();
-    return {
-      processId: this.pid,
-      engine: 'dbghelp',
-      engineReason: wine ? `dbghelp engine (Wine ${wine}: Wine's dbgeng cannot debug processes)` : 'dbghelp engine',
-    };
+    return { processId: this.pid, engine: 'dbghelp', engineReason: this.reason };
   }
 
   describe(): EngineDescription {
@@ -463,39 +459,4 @@ function fileNameOfHandle(file: Handle): string {
   const n = k32.GetFinalPathNameByHandleW(file, buf, 1024, 0);
   if (!n || n > 1024) return '';
   return buf.toString('utf16le', 0, n * 2).replace(/^\\\\\?\\/, '');
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** Rejects what CreateProcess would reject, with advice instead of an error code. */
-function checkProgram(program: string): void {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(program);
-  } catch {
-    throw new EngineError('programMissing', `The program "${program}" does not exist. Set "program" to the full path of a Windows .exe.`);
-  }
-  if (stat.isDirectory()) throw new EngineError('programIsDirectory', `"${program}" is a folder. Set "program" to the .exe inside it.`);
-  const head = Buffer.alloc(4096);
-  const fd = fs.openSync(program, 'r');
-  const n = fs.readSync(fd, head, 0, head.length, 0);
-  fs.closeSync(fd);
-  if (n < 64 || head.toString('latin1', 0, 2) !== 'MZ') {
-    throw new EngineError('notPE', `"${program}" is not a Windows executable (no PE header). Set "program" to a .exe built for Windows.`);
-  }
-  const pe = head.readUInt32LE(0x3c);
-  if (pe + 6 > n || head.toString('latin1', pe, pe + 4) !== 'PE\0\0') {
-    throw new EngineError('notPE', `"${program}" is not a Windows executable (no PE header). Set "program" to a .exe built for Windows.`);
-  }
-  const machine = head.readUInt16LE(pe + 4);
-  if (machine !== 0x8664) {
-    const arch = machine === 0x14c ? '32-bit x86' : machine === 0xaa64 ? 'ARM64' : `machine 0x${machine.toString(16)}`;
-    throw new EngineError('wrongArchitecture', `"${program}" is a ${arch} program; this debugger debugs x64 programs. Rebuild it for x64.`);
-  }
 }

@@ -1,0 +1,87 @@
+/**
+ * Loads dbgeng.dll and asks it for the interfaces the dbgeng engine needs.
+ * The engine needs IDebugControl5 (GetStackTraceEx with inline frame
+ * contexts) and IDebugSymbols5 (names and lines by inline context); an
+ * older dbgeng, or Wine's (mostly stubs), lacks them, and then the answer
+ * says exactly what is missing so the dbghelp engine can take over.
+ */
+import koffi from 'koffi';
+import { ComError, ComPtr, describeHResult, guid } from './com';
+import { IIDs, Slots } from './slots';
+
+export interface DbgengInterfaces {
+  dll: string;
+  client: ComPtr;
+  control: ComPtr;
+  symbols: ComPtr;
+  sysobj: ComPtr;
+  release(): void;
+}
+
+export interface DbgengProbe {
+  dll: string;
+  /** Interfaces asked for, and whether dbgeng had them. */
+  interfaces: Record<string, boolean>;
+  /** Set when dbgeng cannot serve: what is missing. */
+  missing?: string;
+  opened?: DbgengInterfaces;
+}
+
+export function openDbgeng(dllPath?: string): DbgengProbe {
+  const dll = dllPath || 'dbgeng.dll';
+  const interfaces: Record<string, boolean> = {};
+  let lib: ReturnType<typeof koffi.load>;
+  try {
+    lib = koffi.load(dll);
+  } catch (e) {
+    return { dll, interfaces, missing: `${dll} could not be loaded (${(e as Error).message})` };
+  }
+  let DebugCreate: (iid: Buffer, out: bigint[]) => number;
+  try {
+    DebugCreate = lib.func('long __stdcall DebugCreate(const void *iid, _Out_ void **out)') as never;
+  } catch {
+    return { dll, interfaces, missing: `${dll} has no DebugCreate export` };
+  }
+  const out = [0n];
+  const hr = DebugCreate(guid(IIDs.IDebugClient), out) | 0;
+  interfaces.IDebugClient = hr >= 0 && !!out[0];
+  if (!interfaces.IDebugClient) return { dll, interfaces, missing: `DebugCreate(IDebugClient) failed: ${describeHResult(hr)}` };
+  const base = new ComPtr(BigInt(out[0] as bigint), 'IDebugClient');
+  const got: ComPtr[] = [];
+  const ask = (name: keyof typeof IIDs, from: ComPtr = base) => {
+    const p = from.query(IIDs[name], name);
+    interfaces[name] = !!p;
+    if (p) got.push(p);
+    return p;
+  };
+  try {
+    const client = ask('IDebugClient5');
+    const control = ask('IDebugControl5');
+    ask('IDebugSymbols3');
+    const symbols = ask('IDebugSymbols5');
+    const sysobj = ask('IDebugSystemObjects');
+    const lacking = (['IDebugClient5', 'IDebugControl5', 'IDebugSymbols5', 'IDebugSystemObjects'] as const).filter((n) => !interfaces[n]);
+    if (lacking.length || !client || !control || !symbols || !sysobj) {
+      for (const p of got) p.release();
+      base.release();
+      return { dll, interfaces, missing: `${dll} lacks ${lacking.join(', ')} (E_NOINTERFACE): it is too old, or Wine's, which cannot debug processes` };
+    }
+    base.release();
+    return {
+      dll,
+      interfaces,
+      opened: { dll, client, control, symbols, sysobj, release: () => got.forEach((p) => p.release()) },
+    };
+  } catch (e) {
+    for (const p of got) p.release();
+    base.release();
+    return { dll, interfaces, missing: e instanceof ComError ? e.message : String(e) };
+  }
+}
+
+/** A few read-only calls that even Wine's dbgeng answers: proof the binding talks to the real DLL. */
+export function symbolOptions(symbols3: ComPtr): number {
+  const out = [0];
+  symbols3.call(Slots.IDebugSymbols5.GetSymbolOptions, 'GetSymbolOptions', '_Out_ uint32_t *options', out);
+  return Number(out[0]);
+}
