@@ -4,41 +4,19 @@
  * Windows) against the real engine and a real program.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import * as esbuild from 'esbuild';
-import { fixtureExe, fixtureSource, repoRoot } from '../support/fixtures';
+import { fixtureExe, fixtureSource } from '../support/fixtures';
+import { runWindowsDriver } from '../support/windowsDriver';
 import { markerLine } from '../support/markers';
-import { winePaths } from '../../adapter/paths';
 
 describe('EngineClient against the dbghelp engine', () => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let r: any;
 
   before(async () => {
-    const paths = await import('../../scripts/lib/paths.mjs');
-    const outDir = path.join(repoRoot, 'dist', 'test-drivers');
-    fs.mkdirSync(outDir, { recursive: true });
-    await esbuild.build({
-      entryPoints: [path.join(__dirname, 'drivers', 'engineCalls.ts')], bundle: true, platform: 'node', format: 'cjs',
-      outfile: path.join(outDir, 'engineCalls.js'), external: ['koffi'], logLevel: 'warning',
-    });
-    fs.copyFileSync(path.join(repoRoot, 'dist', 'engine-host.js'), path.join(outDir, 'engine-host.js'));
-    const out = path.join(paths.testResults, 'engineCalls.json');
-    fs.rmSync(out, { force: true });
     const src = fixtureSource('sample.c');
-    const toWin = (p: string) => (paths.needsWine ? winePaths.toEngine(p) : p);
-    const [cmd, args] = paths.windowsCommand(paths.nodeWinExe, [toWin(path.join(outDir, 'engineCalls.js')), toWin(fixtureExe('sample')), toWin(src), String(markerLine(src, '#BP helper')), toWin(out)]);
-    // Windows node.exe under Wine cannot use pipes for stdio: ignore them.
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(cmd, args, { env: paths.wineEnv(), cwd: outDir, stdio: 'ignore', timeout: 60_000 });
-      child.on('error', reject);
-      child.on('exit', () => resolve());
-    });
-    r = JSON.parse(fs.readFileSync(out, 'utf8'));
-    if (r.error) throw new Error(r.error);
+    r = await runWindowsDriver(path.join(__dirname, 'drivers', 'engineCalls.ts'), [fixtureExe('sample'), src, String(markerLine(src, '#BP helper'))]);
   });
 
   it('launches with the dbghelp engine and says why', () => {
