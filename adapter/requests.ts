@@ -1,0 +1,150 @@
+/**
+ * Every request as it arrives, before any handler sees it. A debug adapter
+ * is driven by whatever the client sends, so:
+ *  - a malformed request (no command, arguments that are not an object,
+ *    fields of the wrong type) gets an error response naming the field,
+ *    and is never dispatched; handlers may trust the shapes listed here;
+ *  - a standard request this adapter has no handler for gets an error that
+ *    says so. The base class would answer it with an empty success, and a
+ *    "next" that succeeds but never stops looks to the user like a hang;
+ *  - `scopes` and `variables`, which clients send whenever a frame is
+ *    selected, get empty answers until variables exist.
+ * Unknown (custom) requests go on to customRequest, which answers them.
+ */
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { errors, UserError } from './errors';
+
+/** The base class's handler method of each standard request. */
+const HANDLERS: Record<string, string> = {
+  initialize: 'initializeRequest', launch: 'launchRequest', attach: 'attachRequest', disconnect: 'disconnectRequest',
+  terminate: 'terminateRequest', restart: 'restartRequest', setBreakpoints: 'setBreakPointsRequest',
+  setFunctionBreakpoints: 'setFunctionBreakPointsRequest', setExceptionBreakpoints: 'setExceptionBreakPointsRequest',
+  configurationDone: 'configurationDoneRequest', continue: 'continueRequest', next: 'nextRequest', stepIn: 'stepInRequest',
+  stepOut: 'stepOutRequest', stepBack: 'stepBackRequest', reverseContinue: 'reverseContinueRequest',
+  restartFrame: 'restartFrameRequest', goto: 'gotoRequest', pause: 'pauseRequest', stackTrace: 'stackTraceRequest',
+  scopes: 'scopesRequest', variables: 'variablesRequest', setVariable: 'setVariableRequest', setExpression: 'setExpressionRequest',
+  source: 'sourceRequest', threads: 'threadsRequest', terminateThreads: 'terminateThreadsRequest', evaluate: 'evaluateRequest',
+  stepInTargets: 'stepInTargetsRequest', gotoTargets: 'gotoTargetsRequest', completions: 'completionsRequest',
+  exceptionInfo: 'exceptionInfoRequest', loadedSources: 'loadedSourcesRequest', dataBreakpointInfo: 'dataBreakpointInfoRequest',
+  setDataBreakpoints: 'setDataBreakpointsRequest', readMemory: 'readMemoryRequest', writeMemory: 'writeMemoryRequest',
+  disassemble: 'disassembleRequest', cancel: 'cancelRequest', breakpointLocations: 'breakpointLocationsRequest',
+  setInstructionBreakpoints: 'setInstructionBreakpointsRequest',
+};
+
+/** What to say for a standard request without a handler, where there is more to say than "not supported". */
+const NOT_YET: Record<string, string> = {
+  attach: 'Attaching to a running process is not supported yet. Start the program with a "launch" configuration instead.',
+  next: 'Stepping is not supported yet. Set a breakpoint where you want to stop and continue.',
+  stepIn: 'Stepping is not supported yet. Set a breakpoint where you want to stop and continue.',
+  stepOut: 'Stepping is not supported yet. Set a breakpoint where you want to stop and continue.',
+  stepBack: 'This debugger cannot run a program backwards.',
+  reverseContinue: 'This debugger cannot run a program backwards.',
+  restart: 'Restart is not supported: stop the session and start it again.',
+  evaluate: 'Expressions cannot be evaluated yet.',
+};
+
+/** Standard requests without a handler that get an empty success (clients send them regardless of capabilities). */
+const EMPTY_ANSWERS: Record<string, () => unknown> = {
+  scopes: () => ({ scopes: [] }),
+  variables: () => ({ variables: [] }),
+  setExceptionBreakpoints: () => ({}),
+};
+
+type Check = (value: unknown) => string | undefined;
+
+/** The most one readMemory or disassemble request may ask for. */
+export const MAX_MEMORY_BYTES = 16 * 1024 * 1024;
+export const MAX_INSTRUCTIONS = 100_000;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER): Check => (v) => (Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max
+  ? undefined
+  : max === Number.MAX_SAFE_INTEGER ? `a whole number from ${min}` : `a whole number from ${min} to ${max}`);
+const integer: Check = (v) => (Number.isSafeInteger(v) ? undefined : 'a whole number');
+const optional = (check: Check): Check => (v) => (v === undefined ? undefined : check(v));
+const string: Check = (v) => (typeof v === 'string' ? undefined : 'a string');
+const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
+const arrayOf = (item: Check, what: string): Check => (v) => {
+  if (!Array.isArray(v)) return `an array of ${what}`;
+  const bad = v.findIndex((x) => item(x) !== undefined);
+  return bad < 0 ? undefined : `an array of ${what} (item ${bad} is not)`;
+};
+const shaped = (fields: Record<string, Check>): Check => (v) => {
+  if (!isObject(v)) return 'an object';
+  for (const [k, check] of Object.entries(fields)) if (check(v[k]) !== undefined) return `an object whose "${k}" is ${check(v[k])}`;
+  return undefined;
+};
+
+/**
+ * The argument fields each request's handler reads, and what they must be.
+ * `true`: the request needs an arguments object even with no fields listed.
+ */
+const SHAPES: Record<string, { required: boolean; fields: Record<string, Check> }> = {
+  initialize: { required: true, fields: { adapterID: optional(string), linesStartAt1: optional(boolean), columnsStartAt1: optional(boolean), pathFormat: optional(string) } },
+  launch: { required: true, fields: {} },
+  disconnect: { required: false, fields: { terminateDebuggee: optional(boolean), restart: optional(boolean) } },
+  setBreakpoints: {
+    required: true,
+    fields: {
+      source: shaped({ path: optional(string) }),
+      breakpoints: optional(arrayOf(shaped({ line: wholeNumber(1) }), 'breakpoints with a "line" from 1')),
+      lines: optional(arrayOf(wholeNumber(1), 'line numbers from 1')),
+    },
+  },
+  setFunctionBreakpoints: { required: true, fields: { breakpoints: arrayOf(shaped({ name: string }), 'breakpoints with a "name"') } },
+  setExceptionBreakpoints: { required: true, fields: { filters: arrayOf(string, 'filter names') } },
+  stackTrace: { required: true, fields: { threadId: wholeNumber(0), startFrame: optional(wholeNumber(0)), levels: optional(wholeNumber(0)) } },
+  exceptionInfo: { required: true, fields: { threadId: wholeNumber(0) } },
+  scopes: { required: true, fields: { frameId: wholeNumber(0) } },
+  variables: { required: true, fields: { variablesReference: wholeNumber(0) } },
+  cancel: { required: false, fields: { requestId: optional(wholeNumber(0)), progressId: optional(string) } },
+  next: { required: true, fields: { threadId: wholeNumber(0) } },
+  stepIn: { required: true, fields: { threadId: wholeNumber(0) } },
+  stepOut: { required: true, fields: { threadId: wholeNumber(0) } },
+  evaluate: { required: true, fields: { expression: string, frameId: optional(wholeNumber(0)) } },
+  setVariable: { required: true, fields: { variablesReference: wholeNumber(0), name: string, value: string } },
+  source: { required: false, fields: { sourceReference: optional(wholeNumber(0)) } },
+  // One request may not ask for unbounded work: a client wanting more asks again.
+  readMemory: { required: true, fields: { memoryReference: string, offset: optional(integer), count: wholeNumber(0, MAX_MEMORY_BYTES) } },
+  writeMemory: { required: true, fields: { memoryReference: string, offset: optional(integer), data: string } },
+  disassemble: {
+    required: true,
+    fields: { memoryReference: string, offset: optional(integer), instructionOffset: optional(integer), instructionCount: wholeNumber(0, MAX_INSTRUCTIONS) },
+  },
+  breakpointLocations: { required: true, fields: { source: shaped({ path: optional(string) }), line: wholeNumber(1) } },
+};
+
+export type Screening =
+  | { kind: 'dispatch' }
+  | { kind: 'answer'; body: unknown }
+  | { kind: 'error'; error: UserError };
+
+/**
+ * Decides what happens to a request. `hasHandler(method)` says whether the
+ * session overrides the base class's handler of that name.
+ */
+export function screenRequest(request: DebugProtocol.Request, hasHandler: (method: string) => boolean): Screening {
+  const { command } = request as { command?: unknown };
+  if (typeof command !== 'string' || command === '') {
+    return { kind: 'error', error: errors.malformedRequest('(none)', 'A request needs a "command": the name of the request, a string.') };
+  }
+  const args = (request as { arguments?: unknown }).arguments;
+  if (args !== undefined && !isObject(args)) {
+    return { kind: 'error', error: errors.malformedRequest(command, '"arguments" must be an object.') };
+  }
+  // Own properties only: a command named "constructor" or "__proto__" is just an unknown command.
+  const shape = Object.hasOwn(SHAPES, command) ? SHAPES[command] : undefined;
+  if (shape) {
+    if (args === undefined && shape.required) return { kind: 'error', error: errors.malformedRequest(command, 'It needs "arguments" (an object).') };
+    for (const [field, check] of Object.entries(shape.fields)) {
+      const problem = check(args?.[field]);
+      if (problem) return { kind: 'error', error: errors.malformedRequest(command, `"${field}" must be ${problem}.`) };
+    }
+  }
+  const method = Object.hasOwn(HANDLERS, command) ? HANDLERS[command] : undefined;
+  if (method && !hasHandler(method)) {
+    if (Object.hasOwn(EMPTY_ANSWERS, command)) return { kind: 'answer', body: EMPTY_ANSWERS[command]!() };
+    return { kind: 'error', error: errors.notSupported(command, Object.hasOwn(NOT_YET, command) ? NOT_YET[command] : undefined) };
+  }
+  return { kind: 'dispatch' };
+}

@@ -1,0 +1,100 @@
+/**
+ * The engine thread dying mid-session. A real fault is injected into the
+ * real engine thread (test/reliability/drivers/faultyHost.ts: an uncaught
+ * throw on the first stackFrames request), run by the real adapter server
+ * under Wine. The session must end with an error, not a hang: the pending
+ * request answered, the user told, the debuggee (which nothing can resume
+ * any more) ended, and every later request answered.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import * as esbuild from 'esbuild';
+import { connectAdapter, type AdapterConnection } from '../../client/adapterProcess';
+import { DapClient } from '../../client/dapClient';
+import { repoRoot } from '../support/fixtures';
+import { StopQueue, uniqueCopy, type ExeCopy } from '../support/debuggee';
+import { processesRunning, waitUntilGone } from '../support/processes';
+
+describe('the engine thread dying in the middle of a request', () => {
+  let conn: AdapterConnection;
+  let dap: DapClient;
+  let copy: ExeCopy;
+  let q: StopQueue;
+  const stderr: string[] = [];
+  let terminated: Promise<unknown>;
+
+  before(async () => {
+    const outDir = path.join(repoRoot, 'dist', 'test-drivers');
+    for (const name of ['faultyHost', 'faultyAdapter']) {
+      await esbuild.build({
+        entryPoints: [path.join(__dirname, 'drivers', `${name}.ts`)], bundle: true, platform: 'node', format: 'cjs',
+        outfile: path.join(outDir, `${name}.js`), external: ['koffi', 'iced-x86', 'vscode'], logLevel: 'warning',
+      });
+    }
+    copy = uniqueCopy('sample', 'enginefault');
+    conn = await connectAdapter({ root: repoRoot, adapterScript: path.join(outDir, 'faultyAdapter.js') });
+    dap = new DapClient(conn.socket, conn.socket);
+    q = new StopQueue(dap);
+    dap.on('output', (e: DebugProtocol.OutputEvent) => {
+      if (e.body.category === 'stderr') stderr.push(e.body.output);
+    });
+    terminated = dap.waitFor('terminated', 60_000);
+    await dap.request('initialize', { adapterID: 'dbgeng', pathFormat: 'path' });
+    const initialized = dap.waitFor('initialized', 60_000);
+    await dap.request('launch', { program: copy.exe, args: ['break'] });
+    await initialized;
+    await dap.request('configurationDone');
+  });
+  after(async () => {
+    await dap?.send('disconnect', {}).catch(() => undefined);
+    await conn?.close();
+    copy?.remove();
+  });
+
+  let stop: DebugProtocol.StoppedEvent;
+
+  it('the session runs normally up to the fault', async () => {
+    stop = await q.nextStop();
+    assert.equal(stop.body.reason, 'exception');
+    assert.equal(processesRunning(copy.name).length, 1);
+  });
+
+  it('the request the engine died in is answered, with an error that says so', async () => {
+    const started = Date.now();
+    const r = await dap.send('stackTrace', { threadId: stop.body.threadId, startFrame: 0, levels: 20 });
+    assert.equal(r.success, false);
+    assert.match(r.body?.error?.format ?? '', /debugger engine stopped working.*injected fault.*start it again/s);
+    assert.ok(Date.now() - started < 10_000);
+  });
+
+  it('the user is told, and the session ends (terminated)', async () => {
+    await terminated;
+    assert.match(stderr.join(''), /debugger engine stopped working/);
+  });
+
+  it('the debuggee, which nothing could resume any more, is ended', async () => {
+    assert.deepEqual(await waitUntilGone(copy.name), []);
+  });
+
+  it('later requests are answered, not left hanging', async () => {
+    const threads = await dap.send('threads');
+    assert.equal(threads.success, true);
+    const trace = await dap.send('stackTrace', { threadId: stop.body.threadId });
+    assert.equal(trace.success, false);
+    assert.match(trace.body?.error?.format ?? '', /stopped working/);
+    const cont = await dap.send('continue', { threadId: stop.body.threadId });
+    assert.equal(cont.success, false);
+  });
+
+  it('disconnect ends the adapter cleanly', async () => {
+    const exited = new Promise<number | null>((r) => (conn.process.exitCode !== null ? r(conn.process.exitCode) : conn.process.once('exit', r)));
+    const r = await dap.send('disconnect', {});
+    assert.equal(r.success, true);
+    conn.socket.end();
+    assert.equal(await exited, 0);
+    assert.ok(fs.existsSync(conn.logFile));
+  });
+});
