@@ -5,13 +5,13 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
 export class UserError extends Error {
-  constructor(readonly id: number, message: string) {
+  constructor(readonly id: number, message: string, readonly showUser = true) {
     super(message);
     this.name = 'UserError';
   }
 
   toMessage(): DebugProtocol.Message {
-    return { id: this.id, format: this.message, showUser: true };
+    return { id: this.id, format: this.message, showUser: this.showUser };
   }
 }
 
@@ -24,6 +24,14 @@ export const errors = {
   notStopped: () => new UserError(1006, 'The program is running. Pause it first.'),
   engine: (message: string) => new UserError(1100, message),
   engineDied: (message: string) => new UserError(1101, `The debugger engine stopped working: ${message} The session has ended; start it again.`),
+  noException: (threadId: number) => new UserError(1007, `Thread ${threadId} did not stop for an exception.`),
+  unknownVariables: (reference: number) => new UserError(1202, `There are no variables ${reference} (they are forgotten when the program continues). Ask for the scopes again.`),
+  cannotEvaluate: (expression: string, why: string) => new UserError(1203, `Cannot evaluate "${expression}": ${why}`),
+  noStoppedThread: () => new UserError(1008, 'The program has not stopped yet; there is nothing to evaluate in.'),
   unknownRequest: (command: string) => new UserError(1200, `Unknown request "${command}". This adapter does not implement it.`),
+  malformedRequest: (command: string, problem: string) => new UserError(1202, `Malformed "${command}" request: ${problem} The request was ignored.`),
+  notSupported: (command: string, advice?: string) => new UserError(1203, advice ?? `The "${command}" request is not supported by this debugger yet.`),
+  /** DAP: a cancelled request answers with success false and the message "cancelled". */
+  cancelled: () => new UserError(1204, 'cancelled', false),
   unknownFrame: (frameId: number) => new UserError(1201, `There is no stack frame ${frameId} (frames are forgotten when the program continues). Ask for the stack trace again.`),
 };

@@ -25,6 +25,32 @@ export interface LaunchConfig {
   dbgengPath?: string;
 }
 
+export interface AttachArguments extends DebugProtocol.AttachRequestArguments {
+  processId?: unknown;
+  stopOnEntry?: unknown;
+  engine?: unknown;
+  dbgengPath?: unknown;
+}
+
+export interface AttachConfig {
+  processId: number;
+  stopOnEntry: boolean;
+  engine: 'auto' | 'dbgeng' | 'dbghelp';
+  dbgengPath?: string;
+}
+
+export function parseAttachConfig(a: AttachArguments): AttachConfig {
+  const pid = typeof a.processId === 'string' && /^\d+$/.test(a.processId.trim()) ? Number(a.processId) : a.processId;
+  if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) {
+    throw errors.badAttribute('processId', 'the id of a running process (a positive whole number), for example 4242, or "${command:dbgeng.pickProcess}" to pick one');
+  }
+  if (a.stopOnEntry !== undefined && typeof a.stopOnEntry !== 'boolean') throw errors.badAttribute('stopOnEntry', 'true or false');
+  const engine = a.engine ?? 'auto';
+  if (engine !== 'auto' && engine !== 'dbgeng' && engine !== 'dbghelp') throw errors.badAttribute('engine', '"auto", "dbgeng" or "dbghelp"');
+  if (a.dbgengPath !== undefined && typeof a.dbgengPath !== 'string') throw errors.badAttribute('dbgengPath', 'the path of a dbgeng.dll (a string)');
+  return { processId: pid, stopOnEntry: a.stopOnEntry === true, engine, dbgengPath: a.dbgengPath as string | undefined };
+}
+
 export function parseLaunchConfig(a: LaunchArguments): LaunchConfig {
   if (typeof a.program !== 'string' || a.program.trim() === '') throw errors.missingProgram();
   const args = a.args ?? [];

@@ -6,29 +6,15 @@
  *   (no flag)      serve one session on stdin/stdout (VS Code on Windows).
  * Only loopback is ever listened on.
  */
-import net from 'node:net';
+import { serve } from './server';
 import { DbgengSession } from './session';
 
-function serve(port: number): void {
-  let sessions = 0;
-  const server = net.createServer((socket) => {
-    sessions++;
-    socket.setNoDelay(true);
-    const session = new DbgengSession();
-    session.setRunAsServer(true);
-    session.start(socket, socket);
-    socket.on('close', () => {
-      void session.disposeEngine().finally(() => {
-        sessions--;
-        if (sessions === 0) {
-          server.close();
-          process.exit(0);
-        }
-      });
-    });
-  });
-  server.listen(port, '127.0.0.1');
-}
+// A bug in one handler must not take the debuggee's session down with it:
+// every handler already answers its own failures; anything that still
+// escapes is logged (to the adapter's log file) and the adapter goes on.
+process.on('unhandledRejection', (reason) => {
+  console.error(`Unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`);
+});
 
 const serverArg = process.argv.find((a) => a.startsWith('--server='));
 if (serverArg) {

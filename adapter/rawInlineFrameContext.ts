@@ -9,6 +9,7 @@ import { decodeInlineContext, hex32 } from '../native/api';
 import { errors } from './errors';
 import type { PathMapper } from './paths';
 import { functionName } from './stack/frameNames';
+import { MAX_ALL_FRAMES } from './stack/stackTrace';
 
 const PAGE = 1000;
 
@@ -29,13 +30,15 @@ export interface RawFrameContext {
   line?: number;
 }
 
-export async function rawInlineFrameContext(engine: EngineClient, paths: PathMapper, args: unknown) {
+export async function rawInlineFrameContext(engine: EngineClient, paths: PathMapper, args: unknown, signal?: AbortSignal) {
   const threadId = (args as { threadId?: unknown } | undefined)?.threadId;
-  if (typeof threadId !== 'number') throw errors.badAttribute('threadId', 'the number of a thread');
+  if (!Number.isSafeInteger(threadId)) throw errors.badAttribute('threadId', 'the number of a thread');
   const { inlineContextEncoding: encoding, kind } = await engine.describe();
   const frames: RawFrameContext[] = [];
-  for (let at = 0; ; at += PAGE) {
-    const page = await engine.stackFrames(threadId, at, PAGE);
+  // Whole, up to the frames stackTrace gives for "all": `complete` says whether that was all of it.
+  let complete = false;
+  for (let at = 0; at < MAX_ALL_FRAMES; at += PAGE) {
+    const page = await engine.stackFrames(threadId as number, at, PAGE, signal);
     for (const f of page.frames) {
       frames.push({
         index: f.index,
@@ -54,7 +57,10 @@ export async function rawInlineFrameContext(engine: EngineClient, paths: PathMap
         line: f.line,
       });
     }
-    if (page.complete || page.frames.length < PAGE) break;
+    if (page.complete || page.frames.length < PAGE) {
+      complete = true;
+      break;
+    }
   }
-  return { threadId, engine: kind, encoding, frames };
+  return { threadId, engine: kind, encoding, frames, complete };
 }

@@ -4,16 +4,25 @@
  * every native call goes through the EngineClient to the engine thread.
  */
 import {
-  DebugSession, InitializedEvent, OutputEvent, StoppedEvent, TerminatedEvent, Thread,
+  DebugSession, InitializedEvent, OutputEvent, Response, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { EngineClient, EngineRequestError, type EngineEvent } from '../native/api';
+import { EngineClient, EngineRequestError, EXCEPTION_FILTERS, type BoundBreakpoint, type EngineEvent, type ExceptionInfo } from '../native/api';
+import { exceptionInfo } from './exceptionInfo';
+import { disassemble } from './disassembly';
+import { memoryAddress, readMemory, writeMemory } from './memory';
 import { errors, UserError } from './errors';
 import { toDapEvent } from './events';
-import { parseLaunchConfig, type LaunchArguments } from './launchConfig';
+import { parseAttachConfig, parseLaunchConfig, type AttachArguments, type LaunchArguments } from './launchConfig';
 import { identityPaths, winePaths, type PathMapper } from './paths';
 import { rawInlineFrameContext } from './rawInlineFrameContext';
+import { Cancellation } from './cancellation';
+import { screenRequest } from './requests';
 import { FrameStore } from './stack/frameStore';
+import { VariableStore } from './variables';
+import { BreakpointPolicies } from './breakpointPolicies';
+import { runCommand, type ConsoleState } from './console/commands';
+import { evaluateIn } from './evaluate';
 import { stackTrace } from './stack/stackTrace';
 
 export interface SessionOptions {
@@ -25,14 +34,50 @@ export class DbgengSession extends DebugSession {
   private engine?: EngineClient;
   private paths: PathMapper = identityPaths;
   private readonly frames = new FrameStore();
+  private readonly variables = new VariableStore();
+  private readonly policies = new BreakpointPolicies();
+  private engineKind = '';
+  private attached = false;
+  private lastStoppedThread = 0;
+  /** Inline frames in the Call Stack (the console's .inline 0 hides them, as WinDbg's does). */
+  private inlineShown = true;
+  private readonly modules = new Map<string, { name: string; path: string; base: string; symbolStatus: string }>();
+  private readonly boundBreakpoints = new Map<string, { id: number; where: string; verified: boolean; addresses: string[] }[]>();
+  private editorFunctionBreakpoints: DebugProtocol.FunctionBreakpoint[] = [];
+  private consoleFunctionBreakpoints: string[] = [];
   private stopOnEntry = false;
   private mainThreadId = 0;
   private terminated = false;
+  /** The exception each thread stopped for, until the program resumes. */
+  private readonly lastException = new Map<number, ExceptionInfo>();
+  private readonly cancellation = new Cancellation();
+  /** Why the engine thread died, once it has. */
+  private engineFault?: string;
 
   constructor(private readonly options: SessionOptions = {}) {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
+  }
+
+  /** Malformed and unimplemented requests are answered here, before any handler (see requests.ts). */
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const response: DebugProtocol.Response = new Response(request);
+    if (typeof response.command !== 'string') response.command = String(response.command);
+    try {
+      const screening = screenRequest(request, (method) => (this as unknown as Record<string, unknown>)[method] !== (DebugSession.prototype as unknown as Record<string, unknown>)[method]);
+      if (screening.kind === 'dispatch') {
+        super.dispatchRequest(request);
+      } else if (screening.kind === 'answer') {
+        response.body = screening.body;
+        this.sendResponse(response);
+      } else {
+        this.sendErrorResponse(response, screening.error.toMessage());
+      }
+    } catch (e) {
+      // Never unanswered: whatever went wrong, the client hears of it.
+      if (!response.seq) this.sendErrorResponse(response, errors.engine(`Internal error: ${(e as Error).message}`).toMessage());
+    }
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
@@ -41,30 +86,74 @@ export class DbgengSession extends DebugSession {
       supportsDelayedStackTraceLoading: true,
       supportsTerminateRequest: true,
       supportsFunctionBreakpoints: true,
+      supportsConditionalBreakpoints: true,
+      supportsSetVariable: true,
+      supportsInstructionBreakpoints: true,
+      supportsModulesRequest: true,
+      supportsLoadedSourcesRequest: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsExceptionInfoRequest: true,
+      supportsReadMemoryRequest: true,
+      supportsSteppingGranularity: true,
+      supportsWriteMemoryRequest: true,
+      supportsDisassembleRequest: true,
+      exceptionBreakpointFilters: EXCEPTION_FILTERS.map((f) => ({ filter: f.filter, label: f.label, description: f.description, default: f.default })),
       supportTerminateDebuggee: true,
+      supportSuspendDebuggee: false,
     };
     this.sendResponse(response);
+  }
+
+  /** A failed launch or attach releases its engine thread, so the session can try again. */
+  private async orRelease<T>(started: Promise<T>): Promise<T> {
+    try {
+      return await started;
+    } catch (e) {
+      await this.disposeEngine();
+      throw e;
+    }
+  }
+
+  /** Starts the engine thread for this session. */
+  private async startEngine(kind: string, dbgengPath: string | undefined): Promise<EngineClient> {
+    if (this.engine) throw errors.badAttribute('launch', 'sent once per session');
+    const engine = new EngineClient(kind, this.options.hostScript, {
+      // Only a Linux path (under Wine) starts with "/"; it maps to Z:.
+      dbgengPath: dbgengPath ? winePaths.toEngine(dbgengPath) : undefined,
+    });
+    this.engine = engine;
+    engine.on('event', (e: EngineEvent) => this.onEngineEvent(e));
+    engine.on('fault', (e: Error) => this.onEngineFault(e));
+    const description = await engine.describe();
+    this.engineKind = description.kind;
+    this.paths = description.wineVersion ? winePaths : identityPaths;
+    return engine;
+  }
+
+  protected override async attachRequest(response: DebugProtocol.AttachResponse, args: DebugProtocol.AttachRequestArguments): Promise<void> {
+    await this.run(response, async () => {
+      const config = parseAttachConfig(args as AttachArguments);
+      const engine = await this.startEngine(config.engine, config.dbgengPath);
+      const result = await this.orRelease(engine.attach(config.processId));
+      this.attached = true;
+      this.stopOnEntry = config.stopOnEntry;
+      this.mainThreadId = (await engine.threads())[0]?.id ?? 0;
+      this.sendEvent(new OutputEvent(`Engine: ${result.engineReason}. Attached to process ${result.processId}.\n`, 'console'));
+      this.sendEvent(new InitializedEvent());
+    });
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
     await this.run(response, async () => {
       const config = parseLaunchConfig(args);
-      if (this.engine) throw errors.badAttribute('launch', 'sent once per session');
-      const engine = new EngineClient(config.engine, this.options.hostScript, {
-        // Only a Linux path (under Wine) starts with "/"; it maps to Z:.
-        dbgengPath: config.dbgengPath ? winePaths.toEngine(config.dbgengPath) : undefined,
-      });
-      this.engine = engine;
-      engine.on('event', (e: EngineEvent) => this.onEngineEvent(e));
-      engine.on('fault', (e: Error) => this.onEngineFault(e));
-      const description = await engine.describe();
-      this.paths = description.wineVersion ? winePaths : identityPaths;
-      const result = await engine.launch({
+      const engine = await this.startEngine(config.engine, config.dbgengPath);
+      const result = await this.orRelease(engine.launch({
         program: this.paths.toEngine(config.program),
         args: config.args,
         cwd: config.cwd ? this.paths.toEngine(config.cwd) : undefined,
         env: config.env,
-      });
+      }));
       this.stopOnEntry = config.stopOnEntry;
       this.mainThreadId = (await engine.threads())[0]?.id ?? 0;
       this.sendEvent(new OutputEvent(`Engine: ${result.engineReason}. Process ${result.processId}.\n`, 'console'));
@@ -81,6 +170,9 @@ export class DbgengSession extends DebugSession {
         return;
       }
       const bound = await this.requireEngine().setSourceBreakpoints(this.paths.toEngine(sourcePath), lines);
+      const specs = args.breakpoints ?? lines;
+      this.policies.replace(`source:${sourcePath.toLowerCase()}`, bound.map((b, i) => ({ id: b.id, spec: specs[i] ?? { line: b.line } })));
+      this.boundBreakpoints.set(`source:${sourcePath}`, bound.map((b) => ({ id: b.id, where: `${sourcePath}:${b.line}`, verified: b.verified, addresses: b.addresses })));
       response.body = {
         breakpoints: bound.map((b) => ({ id: b.id, verified: b.verified, line: b.line, message: b.message, source: args.source, instructionReference: b.addresses[0] })),
       };
@@ -89,8 +181,173 @@ export class DbgengSession extends DebugSession {
 
   protected override async setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): Promise<void> {
     await this.run(response, async () => {
-      const bound = await this.requireEngine().setFunctionBreakpoints(args.breakpoints.map((b) => b.name));
+      this.editorFunctionBreakpoints = args.breakpoints;
+      const bound = (await this.sendFunctionBreakpoints()).slice(0, args.breakpoints.length);
       response.body = { breakpoints: bound.map((b) => ({ id: b.id, verified: b.verified, line: b.line || undefined, message: b.message, instructionReference: b.addresses[0] })) };
+    });
+  }
+
+  protected override async setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): Promise<void> {
+    await this.run(response, async () => {
+      await this.requireEngine().setExceptionFilters(args.filters ?? []);
+    });
+  }
+
+  protected override async exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, args: DebugProtocol.ExceptionInfoArguments): Promise<void> {
+    await this.run(response, async () => {
+      const stop = this.lastException.get(args.threadId);
+      if (!stop) throw errors.noException(args.threadId);
+      response.body = exceptionInfo(stop);
+    });
+  }
+
+  protected override async nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): Promise<void> {
+    await this.step(response, args.threadId, args.granularity === 'instruction' ? 'instruction' : 'over');
+  }
+
+  protected override async stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): Promise<void> {
+    await this.step(response, args.threadId, args.granularity === 'instruction' ? 'instruction' : 'in');
+  }
+
+  protected override async stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): Promise<void> {
+    await this.step(response, args.threadId, 'out');
+  }
+
+  private async step(response: DebugProtocol.Response, threadId: number, kind: 'in' | 'over' | 'out' | 'instruction'): Promise<void> {
+    await this.run(response, async () => {
+      this.frames.clear();
+      this.variables.clear();
+      await this.requireEngine().step(threadId, kind);
+    });
+  }
+
+  protected override async setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): Promise<void> {
+    await this.run(response, async () => {
+      const addresses = args.breakpoints.map((b) => memoryAddress(b.instructionReference, b.offset));
+      const bound = await this.requireEngine().setInstructionBreakpoints(addresses);
+      this.policies.replace('instructions', bound.map((b, i) => ({ id: b.id, spec: { line: 0, condition: args.breakpoints[i]!.condition, hitCondition: args.breakpoints[i]!.hitCondition } })));
+      this.boundBreakpoints.set('instructions', bound.map((b, i) => ({ id: b.id, where: `instruction ${addresses[i]}`, verified: b.verified, addresses: b.addresses })));
+      response.body = { breakpoints: bound.map((b) => ({ id: b.id, verified: b.verified, message: b.message, instructionReference: b.addresses[0] })) };
+    });
+  }
+
+  /** `modules` (the base class passes it on as a custom request). */
+  private modulesBody(args: DebugProtocol.ModulesArguments): DebugProtocol.ModulesResponse['body'] {
+    {
+      const all = [...this.modules.entries()].map(([id, m]) => ({ id, name: m.name, path: this.paths.toClient(m.path), symbolStatus: m.symbolStatus, addressRange: m.base }));
+      const start = args.startModule ?? 0;
+      return { modules: args.moduleCount ? all.slice(start, start + args.moduleCount) : all.slice(start), totalModules: all.length };
+    }
+  }
+
+  protected override async loadedSourcesRequest(response: DebugProtocol.LoadedSourcesResponse): Promise<void> {
+    await this.run(response, async () => {
+      const files = await this.requireEngine().loadedSources();
+      response.body = { sources: files.map((f) => this.paths.toClient(f)).map((p) => ({ name: p.replace(/^.*[\\/]/, ''), path: p })) };
+    });
+  }
+
+  protected override async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
+    await this.run(response, async () => {
+      const engine = this.requireEngine();
+      const ref = args.frameId !== undefined ? this.frames.get(args.frameId) : undefined;
+      if (args.frameId !== undefined && !ref) throw errors.unknownFrame(args.frameId);
+      const threadId = ref?.threadId ?? this.lastStoppedThread;
+      if (args.context === 'repl') {
+        if (this.engineKind === 'dbgeng') {
+          response.body = { result: await engine.execute(args.expression), variablesReference: 0 };
+          return;
+        }
+        if (!threadId) throw errors.noStoppedThread();
+        const text = await runCommand(args.expression, this.consoleState(threadId, ref?.frame.index ?? 0));
+        if (text !== undefined) {
+          response.body = { result: text, variablesReference: 0 };
+          return;
+        }
+      }
+      if (!threadId) throw errors.noStoppedThread();
+      response.body = await evaluateIn(engine, threadId, ref?.frame.index ?? 0, (ref?.frame.physicalIndex ?? 0) === 0, args.expression);
+    });
+  }
+
+  /** What the Debug Console's WinDbg commands work on. */
+  private consoleState(threadId: number, frameIndex: number): ConsoleState {
+    const inline = { get: () => this.inlineShown, set: (on: boolean) => (this.inlineShown = on) };
+    return {
+      engine: this.requireEngine(),
+      paths: this.paths,
+      threadId,
+      frameIndex,
+      get inlineShown() { return inline.get(); },
+      set inlineShown(on: boolean) { inline.set(on); },
+      modules: [...this.modules.values()],
+      breakpoints: [...this.boundBreakpoints.values()].flat(),
+      addFunctionBreakpoint: async (name) => {
+        this.consoleFunctionBreakpoints.push(name);
+        const bound = await this.sendFunctionBreakpoints();
+        const mine = bound[bound.length - 1]!;
+        return mine.verified ? `Breakpoint ${mine.id} at ${mine.addresses.join(', ')}` : `Breakpoint ${mine.id} is not bound: ${mine.message}`;
+      },
+      clearConsoleBreakpoints: async (which) => {
+        const before = this.consoleFunctionBreakpoints.length;
+        if (which === '*') this.consoleFunctionBreakpoints = [];
+        else {
+          const entry = (this.boundBreakpoints.get('console') ?? []).find((b) => String(b.id) === which);
+          if (!entry) return `No breakpoint ${which} was set from the console (see bl).`;
+          this.consoleFunctionBreakpoints = this.consoleFunctionBreakpoints.filter((n) => `bp ${n}` !== entry.where);
+        }
+        await this.sendFunctionBreakpoints();
+        return `Cleared ${before - this.consoleFunctionBreakpoints.length} breakpoint(s).`;
+      },
+    };
+  }
+
+  /** The editor's function breakpoints and the console's, together (the engine keeps one list). */
+  private async sendFunctionBreakpoints(): Promise<BoundBreakpoint[]> {
+    const names = [...this.editorFunctionBreakpoints.map((b) => b.name), ...this.consoleFunctionBreakpoints];
+    const bound = await this.requireEngine().setFunctionBreakpoints(names);
+    const editor = bound.slice(0, this.editorFunctionBreakpoints.length);
+    this.policies.replace('functions', editor.map((b, i) => ({ id: b.id, spec: this.editorFunctionBreakpoints[i]! })));
+    this.boundBreakpoints.set('functions', editor.map((b, i) => ({ id: b.id, where: `function ${names[i]}`, verified: b.verified, addresses: b.addresses })));
+    this.boundBreakpoints.set('console', bound.slice(editor.length).map((b, i) => ({ id: b.id, where: `bp ${this.consoleFunctionBreakpoints[i]}`, verified: b.verified, addresses: b.addresses })));
+    return bound;
+  }
+
+  protected override async scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): Promise<void> {
+    await this.run(response, async () => {
+      const ref = this.frames.get(args.frameId);
+      if (!ref) throw errors.unknownFrame(args.frameId);
+      response.body = { scopes: this.variables.scopes(ref) };
+    });
+  }
+
+  protected override async variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): Promise<void> {
+    await this.run(response, async () => {
+      response.body = { variables: await this.variables.variables(this.requireEngine(), args.variablesReference) };
+    });
+  }
+
+  protected override async setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): Promise<void> {
+    await this.run(response, async () => {
+      response.body = { value: await this.variables.setVariable(this.requireEngine(), args.variablesReference, args.name, args.value) };
+    });
+  }
+
+  protected override async readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): Promise<void> {
+    await this.run(response, async () => {
+      response.body = await readMemory(this.requireEngine(), args);
+    });
+  }
+
+  protected override async writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): Promise<void> {
+    await this.run(response, async () => {
+      response.body = await writeMemory(this.requireEngine(), args);
+    });
+  }
+
+  protected override async disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): Promise<void> {
+    await this.run(response, async () => {
+      response.body = await disassemble(this.requireEngine(), this.paths, args);
     });
   }
 
@@ -109,9 +366,16 @@ export class DbgengSession extends DebugSession {
   }
 
   protected override async stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): Promise<void> {
+    const signal = this.cancellation.begin(response.request_seq);
     await this.run(response, async () => {
-      response.body = await stackTrace(this.requireEngine(), this.frames, this.paths, args);
+      response.body = await stackTrace(this.requireEngine(), this.frames, this.paths, args, signal, this.inlineShown);
     });
+    this.cancellation.end(response.request_seq);
+  }
+
+  protected override cancelRequest(response: DebugProtocol.CancelResponse, args: DebugProtocol.CancelArguments): void {
+    if (args.requestId !== undefined) this.cancellation.cancel(args.requestId);
+    this.sendResponse(response);
   }
 
   protected override async continueRequest(response: DebugProtocol.ContinueResponse): Promise<void> {
@@ -129,14 +393,30 @@ export class DbgengSession extends DebugSession {
     await this.run(response, () => this.requireEngine().terminate());
   }
 
-  protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse): Promise<void> {
-    await this.run(response, () => this.disposeEngine());
+  protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): Promise<void> {
+    await this.run(response, async () => {
+      // A program we attached to runs on unless the user asks to end it; a
+      // launched one ends unless the user asks to let it run.
+      const terminate = args?.terminateDebuggee ?? !this.attached;
+      if (!terminate && this.engine) await this.engine.detach().catch(() => undefined);
+      else if (terminate && this.attached && this.engine) await this.engine.terminate().catch(() => undefined);
+      await this.disposeEngine();
+    });
   }
 
   protected override async customRequest(command: string, response: DebugProtocol.Response, args: unknown): Promise<void> {
     await this.run(response, async () => {
       if (command === 'rawInlineFrameContext') {
-        response.body = await rawInlineFrameContext(this.requireEngine(), this.paths, args);
+        const signal = this.cancellation.begin(response.request_seq);
+        try {
+          response.body = await rawInlineFrameContext(this.requireEngine(), this.paths, args, signal);
+        } finally {
+          this.cancellation.end(response.request_seq);
+        }
+        return;
+      }
+      if (command === 'modules') {
+        response.body = this.modulesBody((args ?? {}) as DebugProtocol.ModulesArguments);
         return;
       }
       throw errors.unknownRequest(command);
@@ -145,6 +425,7 @@ export class DbgengSession extends DebugSession {
 
   /** Ends the debuggee and the engine thread; safe to call twice. */
   async disposeEngine(): Promise<void> {
+    this.cancellation.moveOn();
     const engine = this.engine;
     if (!engine) return;
     this.engine = undefined;
@@ -153,16 +434,54 @@ export class DbgengSession extends DebugSession {
 
   private async resume(): Promise<void> {
     this.frames.clear();
+    this.variables.clear();
+    this.cancellation.moveOn();
     await this.requireEngine().resume();
   }
 
   private onEngineEvent(e: EngineEvent): void {
-    if (e.type === 'stopped') this.frames.clear();
+    if (e.type === 'stopped' && e.reason === 'breakpoint' && e.breakpointIds && this.policies.governs(e.breakpointIds)) {
+      void this.onGovernedStop(e, e.breakpointIds);
+      return;
+    }
+    this.showEngineEvent(e);
+  }
+
+  /** A hit of a breakpoint with a condition, hit count or log message: show it, or log and go on. */
+  private async onGovernedStop(e: EngineEvent, ids: number[]): Promise<void> {
+    const engine = this.engine;
+    if (!engine || e.type !== 'stopped') return;
+    try {
+      const decision = await this.policies.decide(engine, e.threadId, ids);
+      for (const text of decision.output) this.sendEvent(new OutputEvent(text, 'console'));
+      if (decision.stop) this.showEngineEvent(e);
+      else await engine.resume();
+    } catch (err) {
+      this.sendEvent(new OutputEvent(`Breakpoint could not be evaluated: ${(err as Error).message}\n`, 'stderr'));
+      this.showEngineEvent(e);
+    }
+  }
+
+  private showEngineEvent(e: EngineEvent): void {
+    if (e.type === 'stopped') this.lastStoppedThread = e.threadId;
+    if (e.type === 'module') {
+      if (e.reason === 'new') this.modules.set(e.id, { name: e.name, path: e.path, base: e.base, symbolStatus: e.symbolStatus });
+      else this.modules.delete(e.id);
+    }
+    if (e.type === 'stopped' || e.type === 'exited') this.cancellation.moveOn();
+    if (e.type === 'stopped') {
+      this.frames.clear();
+      this.variables.clear();
+      this.lastException.clear();
+      if (e.exception) this.lastException.set(e.threadId, e.exception);
+    }
     for (const event of toDapEvent(e, this.paths)) this.sendEvent(event);
     if (e.type === 'exited') this.sendTerminated();
   }
 
   private onEngineFault(e: Error): void {
+    this.engineFault = e.message;
+    this.cancellation.moveOn();
     this.sendEvent(new OutputEvent(errors.engineDied(e.message).message + '\n', 'stderr'));
     this.engine = undefined;
     this.sendTerminated();
@@ -175,6 +494,7 @@ export class DbgengSession extends DebugSession {
   }
 
   private requireEngine(): EngineClient {
+    if (!this.engine && this.engineFault) throw errors.engineDied(this.engineFault);
     if (!this.engine) throw errors.notLaunched();
     return this.engine;
   }
@@ -186,7 +506,7 @@ export class DbgengSession extends DebugSession {
       this.sendResponse(response);
     } catch (e) {
       const err = e instanceof UserError ? e
-        : e instanceof EngineRequestError ? (e.code === 'engineDead' ? errors.engineDied(e.message) : errors.engine(e.message))
+        : e instanceof EngineRequestError ? (e.code === 'engineDead' ? errors.engineDied(e.message) : e.code === 'cancelled' ? errors.cancelled() : errors.engine(e.message))
           : errors.engine(`Internal error: ${(e as Error).message}`);
       this.sendErrorResponse(response, err.toMessage());
     }

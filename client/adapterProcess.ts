@@ -34,10 +34,16 @@ export async function freePort(): Promise<number> {
 }
 
 /** Spawns the adapter server (under Wine off Windows) and returns once it listens. */
-export async function startAdapterServer(opts: RuntimeOptions & { port?: number }): Promise<{ process: ChildProcess; port: number; logFile: string }> {
+export interface AdapterOptions extends RuntimeOptions {
+  port?: number;
+  /** The adapter bundle to run (default dist/adapter.js); tests run variants built on adapter/server.ts. */
+  adapterScript?: string;
+}
+
+export async function startAdapterServer(opts: AdapterOptions): Promise<{ process: ChildProcess; port: number; logFile: string }> {
   const runtime = windowsRuntime(opts);
   const port = opts.port ?? (await freePort());
-  const adapterJs = path.join(opts.root, 'dist', 'adapter.js');
+  const adapterJs = opts.adapterScript ?? path.join(opts.root, 'dist', 'adapter.js');
   if (!fs.existsSync(adapterJs)) throw new Error(`The adapter is not built (${adapterJs}). Run "npm run build".`);
   const logFile = path.join(os.tmpdir(), `dbgeng-inline-adapter-${port}.log`);
   const log = fs.openSync(logFile, 'w');
@@ -50,7 +56,7 @@ export async function startAdapterServer(opts: RuntimeOptions & { port?: number 
   return { process: child, port, logFile };
 }
 
-export async function connectAdapter(opts: RuntimeOptions): Promise<AdapterConnection> {
+export async function connectAdapter(opts: AdapterOptions): Promise<AdapterConnection> {
   const { process: child, port, logFile } = await startAdapterServer(opts);
   let exited = false;
   child.on('exit', () => (exited = true));

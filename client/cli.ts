@@ -11,8 +11,9 @@ import path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { connectAdapter, startAdapterServer } from './adapterProcess';
 import { DapClient, DapError } from './dapClient';
-import { formatStack, type StackRow } from './stackText';
+import { formatStack, type StackRow } from '../adapter/stack/stackText';
 import { RuntimeMissingError } from './windowsRuntime';
+import { decodeCommand, DecodeUsageError } from './decodeCommand';
 
 const root = path.resolve(__dirname, '..');
 
@@ -22,7 +23,11 @@ const USAGE = `Usage:
       (inline frames marked "(Inline)"), then continues. Exits with the
       program's exit code.
   dbgeng-inline dap --port N
-      Serves the Debug Adapter Protocol on 127.0.0.1:N until the client disconnects.`;
+      Serves the Debug Adapter Protocol on 127.0.0.1:N until the client disconnects.
+  dbgeng-inline decode [--encoding windows|wine] VALUE...
+  dbgeng-inline decode [--encoding windows|wine] --stack FILE|-
+      Decodes InlineFrameContext values, or reads WinDbg k/kb/kn/kv/kvf output
+      (or the raw InlineFrameContext view) and prints one JSON line per frame.`;
 
 class UsageError extends Error {}
 
@@ -97,7 +102,7 @@ interface RawFrame {
 
 async function printStop(dap: DapClient, stop: DebugProtocol.StoppedEvent, json: boolean): Promise<void> {
   const threadId = stop.body.threadId ?? 0;
-  const raw = (await dap.request('rawInlineFrameContext', { threadId })).body as { frames: RawFrame[] };
+  const raw = (await dap.request('rawInlineFrameContext', { threadId })).body as { frames: RawFrame[]; complete?: boolean };
   const trace = await dap.request<DebugProtocol.StackTraceResponse>('stackTrace', { threadId, startFrame: 0, levels: 0 });
   const rows = raw.frames.map((f, k) => {
     const d = trace.body.stackFrames[k];
@@ -115,7 +120,9 @@ async function printStop(dap: DapClient, stop: DebugProtocol.StoppedEvent, json:
     return;
   }
   const what = stop.body.text ?? stop.body.description ?? stop.body.reason;
-  process.stdout.write(`\nStopped (${stop.body.reason}) in thread ${threadId}: ${what}\n${formatStack(rows as StackRow[])}\n`);
+  // A stack overflow's hundreds of thousands of frames: the adapter gives the top ones.
+  const more = raw.complete === false ? `... more frames below (the top ${rows.length} are shown)\n` : '';
+  process.stdout.write(`\nStopped (${stop.body.reason}) in thread ${threadId}: ${what}\n${formatStack(rows as StackRow[])}\n${more}`);
 }
 
 async function stack(argv: string[]): Promise<number> {
@@ -181,6 +188,14 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'stack') return stack(rest);
   if (command === 'dap') return dap(rest);
+  if (command === 'decode') {
+    try {
+      return decodeCommand(rest, (l) => process.stdout.write(l + '\n'), (l) => process.stderr.write(l + '\n'));
+    } catch (e) {
+      if (e instanceof DecodeUsageError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
   if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(USAGE + '\n');
     return 0;

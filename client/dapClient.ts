@@ -34,6 +34,11 @@ export class DapClient extends EventEmitter {
     return r as T;
   }
 
+  /** The seq of the last request sent (to name it in a `cancel`). */
+  get lastSeq(): number {
+    return this.seq - 1;
+  }
+
   /** Sends a request; resolves with the response whether it succeeded or not. */
   send(command: string, args?: unknown): Promise<DebugProtocol.Response> {
     if (this.closed) return Promise.reject(new Error(`The adapter connection is closed (${command}).`));
@@ -62,6 +67,7 @@ export class DapClient extends EventEmitter {
   }
 
   private dispatch(msg: DebugProtocol.ProtocolMessage): void {
+    if (typeof msg !== 'object' || msg === null) return;
     if (msg.type === 'response') {
       const r = msg as DebugProtocol.Response;
       const p = this.pending.get(r.request_seq);

@@ -6,11 +6,13 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { BoundBreakpoint, BreakpointLocation, EngineDescription, EngineEvent, EngineThread, LaunchParams, LaunchResult, RegisterValue, StackPage, SymbolResolution } from './engines/engine';
+import type { BoundBreakpoint, BreakpointLocation, EngineDescription, EngineEvent, EngineThread, LaunchParams, LaunchResult, MemoryBlock, RegisterValue, SourceLocation, StackPage, SymbolResolution, Variable } from './engines/engine';
 import type { EngineMethod, HostMessage } from './host/protocol';
+import { decodeStackPage, type EncodedStackPage } from './host/stackPageCodec';
 
 export type * from './engines/engine';
 export { decodeInlineContext, frameTypeNames, hex32, type InlineContextEncoding } from './engines/inlineContext';
+export { EXCEPTION_FILTERS } from './engines/exceptionFilters';
 
 /** An engine request that failed; `code` is the engine's stable error code. */
 export class EngineRequestError extends Error {
@@ -22,9 +24,14 @@ export class EngineRequestError extends Error {
 
 interface Pending { resolve: (v: unknown) => void; reject: (e: Error) => void; method: string }
 
+/** How long dispose waits for the engine thread to end the debuggee before ending the thread regardless. */
+const DISPOSE_TIMEOUT_MS = 15_000;
+
 /**
  * Events: 'event' (EngineEvent), 'fault' (Error: the engine thread died;
- * every pending request has been rejected).
+ * every pending request has been rejected). The debuggee does not outlive
+ * the engine thread: the thread that debugs it set DebugSetProcessKillOnExit,
+ * so the system ends it when that thread ends.
  */
 export class EngineClient extends EventEmitter {
   private readonly worker: Worker;
@@ -45,29 +52,66 @@ export class EngineClient extends EventEmitter {
   launch(params: LaunchParams): Promise<LaunchResult> { return this.call('launch', params); }
   setSourceBreakpoints(file: string, locations: BreakpointLocation[]): Promise<BoundBreakpoint[]> { return this.call('setSourceBreakpoints', file, locations); }
   setFunctionBreakpoints(names: string[]): Promise<BoundBreakpoint[]> { return this.call('setFunctionBreakpoints', names); }
+  setExceptionFilters(filters: string[]): Promise<void> { return this.call('setExceptionFilters', filters); }
+  async attach(pid: number): Promise<LaunchResult> {
+    // Not remembered for killing: a process we attached to is never ended on our account.
+    return this.call<LaunchResult>('attach', pid);
+  }
+  detach(): Promise<void> { return this.call('detach'); }
+  execute(command: string): Promise<string> { return this.call('execute', command); }
+  setVariable(threadId: number, frameIndex: number, scope: 'locals' | 'registers', name: string, value: string): Promise<string> {
+    return this.call('setVariable', threadId, frameIndex, scope, name, value);
+  }
+  setInstructionBreakpoints(addresses: string[]): Promise<BoundBreakpoint[]> { return this.call('setInstructionBreakpoints', addresses); }
+  loadedSources(): Promise<string[]> { return this.call('loadedSources'); }
+  variables(threadId: number, frameIndex: number): Promise<Variable[]> { return this.call('variables', threadId, frameIndex); }
+  readMemory(address: string, count: number): Promise<MemoryBlock> { return this.call('readMemory', address, count); }
+  writeMemory(address: string, data: string): Promise<number> { return this.call('writeMemory', address, data); }
+  sourceLocations(addresses: string[]): Promise<SourceLocation[]> { return this.call('sourceLocations', addresses); }
   resume(): Promise<void> { return this.call('resume'); }
+  step(threadId: number, kind: 'in' | 'over' | 'out' | 'instruction'): Promise<void> { return this.call('step', threadId, kind); }
   pause(): Promise<void> { return this.call('pause'); }
   threads(): Promise<EngineThread[]> { return this.call('threads'); }
   registers(threadId: number): Promise<RegisterValue[]> { return this.call('registers', threadId); }
   resolveSymbol(address: string, inlineFrameContext: number): Promise<SymbolResolution> { return this.call('resolveSymbol', address, inlineFrameContext); }
-  stackFrames(threadId: number, start: number, count: number): Promise<StackPage> { return this.call('stackFrames', threadId, start, count); }
+  /**
+   * Frames [start, start+count). A deep walk comes back in slices (the
+   * engine answers `pending`); this asks again until the page is there, so
+   * other requests get through in between. `signal` stops the asking.
+   */
+  async stackFrames(threadId: number, start: number, count: number, signal?: AbortSignal): Promise<StackPage> {
+    const cancelled = () => new EngineRequestError('cancelled', 'The stack walk was cancelled.', 'stackFrames');
+    for (;;) {
+      if (signal?.aborted) throw cancelled();
+      const page = decodeStackPage(await this.call<EncodedStackPage | StackPage>('stackFrames', threadId, start, count));
+      // The program may have moved on while the engine walked: that page is stale.
+      if (signal?.aborted) throw cancelled();
+      if (!page.pending) return page;
+    }
+  }
   terminate(): Promise<void> { return this.call('terminate'); }
   describe(): Promise<EngineDescription> { return this.call('describe'); }
 
-  /** Ends the debuggee (if any) and the engine thread. Never rejects. */
+  /**
+   * Ends the debuggee (if any) and the engine thread. Never rejects, and
+   * never waits for ever: an engine thread that does not answer in time is
+   * ended all the same (and the system ends the debuggee with it).
+   */
   async dispose(): Promise<void> {
     if (this.dead) return;
     this.disposing = true;
-    try {
-      await this.call('dispose');
-    } catch {
-      // already gone
-    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.call('dispose').catch(() => undefined),
+      new Promise<void>((r) => (timer = setTimeout(r, DISPOSE_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
     await this.worker.terminate().catch(() => undefined);
   }
 
   private call<T>(method: EngineMethod, ...params: unknown[]): Promise<T> {
     if (this.dead) return Promise.reject(new EngineRequestError('engineDead', this.dead.message, method));
+    if (this.disposing && method !== 'dispose') return Promise.reject(new EngineRequestError('disposed', 'The session is ending: the request came after the program was let go.', method));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, method });
@@ -90,7 +134,11 @@ export class EngineClient extends EventEmitter {
   private fail(e: Error): void {
     if (this.dead) return;
     this.dead = e;
-    for (const p of this.pending.values()) p.reject(new EngineRequestError('engineDead', e.message, p.method));
+    for (const p of this.pending.values()) {
+      p.reject(this.disposing
+        ? new EngineRequestError('disposed', 'The session ended before the engine answered.', p.method)
+        : new EngineRequestError('engineDead', e.message, p.method));
+    }
     this.pending.clear();
     if (!this.disposing) this.emit('fault', e);
   }

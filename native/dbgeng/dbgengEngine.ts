@@ -10,11 +10,12 @@
  */
 import type {
   BoundBreakpoint, BreakpointLocation, Engine, EngineDescription, EngineThread, EventSink, LaunchParams, LaunchResult,
-  RawFrame, RegisterValue, StackPage, SymbolResolution,
+  MemoryBlock, RawFrame, SourceLocation, Variable, RegisterValue, StackPage, SymbolResolution,
 } from '../engines/engine';
 import { EngineError } from '../engines/engineError';
 import { INLINE_FRAME_CONTEXT_IGNORE, isInlineContext } from '../engines/inlineContext';
 import { checkProgram, isDirectory } from '../engines/programCheck';
+import { DEFAULT_FILTERS, stopsOnFirstChance } from '../engines/exceptionFilters';
 import { buildCommandLine, buildEnvironmentBlock } from '../win32/commandLine';
 import { getWineVersion } from '../win32/platform';
 import { eventCallbacks, outputCallbacks, type CallbackObject } from './callbacks';
@@ -69,7 +70,9 @@ export class DbgengEngine implements Engine {
   private readonly bpIds = new Map<number, number>();
   private readonly sourceBps = new Map<string, { id: number; bp: ComPtr }[]>();
   private functionBps: { id: number; bp: ComPtr }[] = [];
+  private instructionBps: { id: number; bp: ComPtr }[] = [];
   private nextBreakpointId = 1;
+  private exceptionFilters: ReadonlySet<string> = new Set(DEFAULT_FILTERS);
 
   constructor(
     private readonly emit: EventSink,
@@ -88,7 +91,10 @@ export class DbgengEngine implements Engine {
       loadModule: (mod, image, base) => this.onModule('new', mod, image, base),
       unloadModule: (name, base) => this.onModule('removed', name, name, base),
     }, report('event'));
-    this.output = outputCallbacks((_mask, text) => this.emit({ type: 'output', category: 'console', text }), report('output'));
+    this.output = outputCallbacks((_mask, text) => {
+      if (this.capture) this.capture.push(text);
+      else this.emit({ type: 'output', category: 'console', text });
+    }, report('output'));
     dbg.client.call(CL.SetEventCallbacksWide, 'SetEventCallbacksWide', 'void *callbacks', this.events.ptr);
     dbg.client.call(CL.SetOutputCallbacksWide, 'SetOutputCallbacksWide', 'void *callbacks', this.output.ptr);
   }
@@ -113,7 +119,7 @@ export class DbgengEngine implements Engine {
     client.call(CL.CreateProcessAndAttach2Wide, 'CreateProcessAndAttach2Wide',
       'uint64_t server, const char16_t *commandLine, void *options, uint32_t optionsSize, const char16_t *initialDirectory, void *environment, uint32_t processId, uint32_t attachFlags',
       0n, buildCommandLine(params.program, params.args), options, 16, params.cwd ?? null, env, 0, 0);
-    this.execute('.inline 1');
+    this.execute_('.inline 1');
     this.running = true;
     const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
     while (this.running && !this.exited) {
@@ -221,6 +227,75 @@ export class DbgengEngine implements Engine {
     return bound;
   }
 
+  attach(_pid: number): LaunchResult {
+    throw new EngineError('unsupported', 'The dbgeng engine does not attach yet; use "engine": "dbghelp".');
+  }
+
+  detach(): void {
+    if (!this.launched || this.exited) return;
+    this.dbg.client.invoke(CL.DetachProcesses, 'DetachProcesses', '');
+    this.exited = true;
+    this.running = false;
+  }
+
+  setVariable(): string {
+    throw new EngineError('unsupported', 'The dbgeng engine does not set variables yet; use "engine": "dbghelp".');
+  }
+
+  setInstructionBreakpoints(addresses: string[]): BoundBreakpoint[] {
+    for (const old of this.instructionBps) this.removeBreakpoint(old.bp);
+    this.instructionBps = [];
+    return addresses.map((a) => {
+      const id = this.nextBreakpointId++;
+      const address = BigInt(a);
+      this.instructionBps.push({ id, bp: this.addBreakpoint(id, address) });
+      return { id, verified: true, line: 0, addresses: [hex(address)] };
+    });
+  }
+
+  loadedSources(): string[] {
+    return [];
+  }
+
+  /** Runs a dbgeng command; what it prints (through the output callbacks) is the answer. */
+  execute(command: string): string {
+    const captured: string[] = [];
+    this.capture = captured;
+    try {
+      this.execute_(command);
+    } finally {
+      this.capture = undefined;
+    }
+    return captured.join('');
+  }
+
+  variables(_threadId: number, _frameIndex: number): Variable[] {
+    throw new EngineError('unsupported', 'The dbgeng engine does not read variables yet; use "engine": "dbghelp".');
+  }
+
+  step(_threadId: number, _kind: string): void {
+    throw new EngineError('unsupported', 'The dbgeng engine does not step yet; use "engine": "dbghelp".');
+  }
+
+  readMemory(_address: string, _count: number): MemoryBlock {
+    throw new EngineError('unsupported', 'The dbgeng engine does not read memory yet; use "engine": "dbghelp".');
+  }
+
+  writeMemory(_address: string, _data: string): number {
+    throw new EngineError('unsupported', 'The dbgeng engine does not write memory yet; use "engine": "dbghelp".');
+  }
+
+  sourceLocations(addresses: string[]): SourceLocation[] {
+    return addresses.map((address) => {
+      const r = this.resolve(BigInt(address), INLINE_FRAME_CONTEXT_IGNORE);
+      return { address, function: r.function, module: r.module, file: r.file, line: r.line, inlineChain: [] };
+    });
+  }
+
+  setExceptionFilters(filters: string[]): void {
+    this.exceptionFilters = new Set(filters);
+  }
+
   setFunctionBreakpoints(names: string[]): BoundBreakpoint[] {
     for (const old of this.functionBps) this.removeBreakpoint(old.bp);
     this.functionBps = [];
@@ -252,6 +327,8 @@ export class DbgengEngine implements Engine {
   }
 
   private exitCode?: number;
+  /** While a command runs for the console, its output is collected here. */
+  private capture?: string[];
 
   private finishExit(code: number): void {
     if (this.exited) return;
@@ -260,7 +337,7 @@ export class DbgengEngine implements Engine {
     this.emit({ type: 'exited', exitCode: code });
   }
 
-  private execute(command: string): void {
+  private execute_(command: string): void {
     this.dbg.control.call(C.ExecuteWide, 'ExecuteWide', 'uint32_t outputControl, const char16_t *command, uint32_t flags', DEBUG_OUTCTL_THIS_CLIENT, command, 0);
   }
 
@@ -382,6 +459,7 @@ export class DbgengEngine implements Engine {
   }
 
   private onException(code: number, address: bigint, firstChance: boolean): number {
+    if (firstChance && !stopsOnFirstChance(code, this.exceptionFilters)) return DEBUG_STATUS.NO_CHANGE;
     const description = `${code >>> 0 === 0x80000003 ? 'Break instruction exception' : `Exception 0x${(code >>> 0).toString(16).padStart(8, '0')}`} (${firstChance ? 'first' : 'second'} chance)`;
     this.pendingStop = {
       type: 'stopped',

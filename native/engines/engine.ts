@@ -89,12 +89,46 @@ export interface SymbolResolution {
   resolvedBy: 'inlineContext' | 'offset' | 'none';
 }
 
+/** A local or parameter of a frame, with its value as text. */
+export interface Variable {
+  name: string;
+  kind: 'local' | 'parameter';
+  type: string;
+  value: string;
+  /** Where it lives in memory, when it does. */
+  address?: string;
+}
+
+/** Debuggee memory; `data` base64, `unreadable` bytes after it could not be read. */
+export interface MemoryBlock {
+  address: string;
+  data: string;
+  unreadable: number;
+}
+
+/** Where an address is in the source, innermost inline function first. */
+export interface SourceLocation {
+  address: string;
+  function?: string;
+  module?: string;
+  file?: string;
+  line?: number;
+  /** The inline functions at this address, innermost first; empty outside inlined code. */
+  inlineChain: string[];
+}
+
 export interface StackPage {
   frames: RawFrame[];
   /** True when the walk reached the end of the stack. */
   complete: boolean;
   /** Known only once the walk is complete. */
   totalFrames?: number;
+  /**
+   * The walk has not reached the page yet and stopped to let other requests
+   * through (a very deep stack): ask again, it goes on where it stopped.
+   * `frames` is then empty. EngineClient.stackFrames asks again by itself.
+   */
+  pending?: boolean;
 }
 
 export interface ExceptionInfo {
@@ -126,10 +160,34 @@ export interface Engine {
   describe(): EngineDescription;
   /** Creates the process and runs it to the loader breakpoint (symbols of the image loaded). */
   launch(params: LaunchParams): LaunchResult;
+  /** Attaches to a running process; it stops (attach break-in) with its symbols loaded. */
+  attach(pid: number): LaunchResult;
+  /** Lets the program run on without the debugger. */
+  detach(): void;
   /** Replaces the breakpoints of one source file. */
   setSourceBreakpoints(path: string, locations: BreakpointLocation[]): BoundBreakpoint[];
+  /** The locals and parameters of a frame (by its index in the stack), inline frames their own. */
+  variables(threadId: number, frameIndex: number): Variable[];
+  /** Runs an engine command (dbgeng: ExecuteWide) and returns its output. */
+  execute(command: string): string;
+  /** Sets a local, parameter (scope 'locals') or register ('registers') of a frame; returns the new value as shown. */
+  setVariable(threadId: number, frameIndex: number, scope: 'locals' | 'registers', name: string, value: string): string;
+  /** Reads debuggee memory as the program sees it (our breakpoints hidden). */
+  readMemory(address: string, count: number): MemoryBlock;
+  /** Writes debuggee memory; returns the bytes written. */
+  writeMemory(address: string, data: string): number;
+  /** Source locations of code addresses, for the disassembly view. */
+  sourceLocations(addresses: string[]): SourceLocation[];
+  /** Which first-chance exceptions stop (see exceptionFilters.ts). */
+  setExceptionFilters(filters: string[]): void;
+  /** Replaces the instruction breakpoints (the disassembly view's). */
+  setInstructionBreakpoints(addresses: string[]): BoundBreakpoint[];
+  /** Source files named by the debug information of the program's own modules. */
+  loadedSources(): string[];
   /** Replaces the function breakpoints. */
   setFunctionBreakpoints(names: string[]): BoundBreakpoint[];
+  /** Steps the thread (a `step` stop follows; stepIn at an inlined call site stops at once). */
+  step(threadId: number, kind: 'in' | 'over' | 'out' | 'instruction'): void;
   /** Lets the debuggee run until the next stop event. */
   resume(): void;
   /** Asks a running debuggee to stop (a pause stop event follows). */
@@ -143,7 +201,10 @@ export interface Engine {
    * by the address.
    */
   resolveSymbol(address: string, inlineFrameContext: number): SymbolResolution;
-  /** Frames [start, start+count) of the thread's stack, walked lazily and cached until resume. */
+  /**
+   * Frames [start, start+count) of the thread's stack, walked lazily and
+   * cached until resume. May answer `pending` instead of walking for long.
+   */
   stackFrames(threadId: number, start: number, count: number): StackPage;
   /** Ends the debuggee; an `exited` event follows. */
   terminate(): void;

@@ -6,16 +6,17 @@
  * so requests (pause, terminate) are served within a slice.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Engine, EngineEvent } from '../engines/engine';
+import type { Engine, EngineEvent, StackPage } from '../engines/engine';
 import { EngineError } from '../engines/engineError';
 import { createEngine } from '../engines/createEngine';
 import { ENGINE_METHODS, type HostMessage, type RequestMessage } from './protocol';
+import { encodeStackPage } from './stackPageCodec';
 
 const port = parentPort!;
 const SLICE_MS = 20;
 const WAIT_MS = 10;
 
-const send = (msg: HostMessage) => port.postMessage(msg);
+const send = (msg: HostMessage, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
 const emit = (event: EngineEvent) => send({ kind: 'event', event });
 
 // An engine that cannot be created answers every request with the reason.
@@ -65,7 +66,13 @@ port.on('message', (msg: RequestMessage) => {
     const fn = (engine as unknown as Record<string, (...a: unknown[]) => unknown>)[msg.method];
     if (typeof fn !== 'function') throw new EngineError('unsupported', `The ${engine.kind} engine does not support "${msg.method}".`);
     const result = fn.apply(engine, msg.params);
-    send({ kind: 'response', id: msg.id, result });
+    if (msg.method === 'stackFrames') {
+      // Stack pages travel compactly (see stackPageCodec.ts); api.ts decodes them.
+      const { message, transfer } = encodeStackPage(result as StackPage);
+      send({ kind: 'response', id: msg.id, result: message }, transfer);
+    } else {
+      send({ kind: 'response', id: msg.id, result });
+    }
   } catch (e) {
     const err = e as Error;
     send({

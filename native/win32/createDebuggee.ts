@@ -3,6 +3,11 @@
  * stdout and stderr on a pipe we read, so the program's output reaches the
  * user as DAP output events. The command line is built with Windows'
  * quoting rules; nothing passes through a shell.
+ *
+ * The debuggee goes into a job object, and with it everything it starts:
+ * ending the session ends the whole tree (TerminateJobObject), and if the
+ * adapter itself dies, closing the job's last handle does it
+ * (JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE).
  */
 import { Layouts } from './layouts';
 import { check, k32, wideZ, type Handle } from './kernel32';
@@ -13,12 +18,16 @@ const CREATE_UNICODE_ENVIRONMENT = 0x400;
 const CREATE_NO_WINDOW = 0x08000000;
 const STARTF_USESTDHANDLES = 0x100;
 const HANDLE_FLAG_INHERIT = 0x1;
+const JobObjectExtendedLimitInformation = 9;
+const JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE = 0x2000;
 
 export interface DebuggeeStart {
   processId: number;
   threadId: number;
   /** Read end of the program's stdout/stderr pipe. */
   outputPipe: Handle;
+  /** The job holding the program and its children (0 when the system refused one). */
+  job: Handle;
 }
 
 export function createDebuggee(program: string, args: readonly string[], cwd: string | undefined, env: Record<string, string | null> | undefined): DebuggeeStart {
@@ -50,16 +59,38 @@ export function createDebuggee(program: string, args: readonly string[], cwd: st
       block, cwd ?? null, si, pi,
     ));
     const P = Layouts.PROCESS_INFORMATION;
+    // The program cannot run before its CREATE_PROCESS event is continued,
+    // so it is in the job before it can start anything.
+    const job = jobFor(pi.readBigUInt64LE(P.hProcess));
     // The debug events hand us our own process and thread handles.
     k32.CloseHandle(pi.readBigUInt64LE(P.hProcess));
     k32.CloseHandle(pi.readBigUInt64LE(P.hThread));
-    return { processId: pi.readUInt32LE(P.dwProcessId), threadId: pi.readUInt32LE(P.dwThreadId), outputPipe: outRead };
+    return { processId: pi.readUInt32LE(P.dwProcessId), threadId: pi.readUInt32LE(P.dwThreadId), outputPipe: outRead, job };
   } catch (e) {
     k32.CloseHandle(outRead);
     throw e;
   } finally {
     k32.CloseHandle(outWrite);
   }
+}
+
+/** A kill-on-close job holding `process`; 0 if the system refuses (the session then works without one). */
+function jobFor(process: Handle): Handle {
+  const job = k32.CreateJobObjectW(null, null) as Handle;
+  if (!job) return 0n;
+  if (!setJobKillOnClose(job, true) || !k32.AssignProcessToJobObject(job, process)) {
+    k32.CloseHandle(job);
+    return 0n;
+  }
+  return job;
+}
+
+/** Turns the job's kill-on-close limit on or off. */
+export function setJobKillOnClose(job: Handle, kill: boolean): boolean {
+  const J = Layouts.JOBOBJECT_EXTENDED_LIMIT_INFORMATION;
+  const info = Buffer.alloc(J.size);
+  info.writeUInt32LE(kill ? JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE : 0, J.LimitFlags);
+  return k32.SetInformationJobObject(job, JobObjectExtendedLimitInformation, info, J.size) !== 0;
 }
 
 /** Reads whatever the pipe holds now, without blocking; null at EOF. */

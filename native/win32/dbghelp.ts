@@ -14,7 +14,24 @@ export const EnumLinesCallback = koffi.proto('int __stdcall EnumLinesCallbackW(v
 /** PSYM_ENUMSOURCEFILES_CALLBACKW: BOOL (PSOURCEFILEW file, PVOID ctx). */
 export const EnumSourceFilesCallback = koffi.proto('int __stdcall EnumSourceFilesCallbackW(void *file, void *ctx)');
 
+/**
+ * PREAD_PROCESS_MEMORY_ROUTINE64, StackWalkEx's reader of the debuggee:
+ * BOOL (HANDLE process, DWORD64 address, PVOID buffer, DWORD size, LPDWORD read).
+ * The pointers are declared as integers: a callback then receives numbers,
+ * where pointers would each cost it a BigInt (it runs ~16 times a frame).
+ * The process handle, which the engine's routine does not use, is declared
+ * 32-bit so that it arrives as a small integer (no heap number either).
+ */
+export const ReadMemoryRoutine = koffi.proto('int __stdcall ReadProcessMemoryRoutine64(uint32_t process, uint64_t address, uint64_t buffer, uint32_t size, uint64_t read)');
+
+/** PSYM_ENUMERATESYMBOLS_CALLBACKW: BOOL (PSYMBOL_INFOW symbol, ULONG size, PVOID ctx). */
+export const EnumSymbolsCallback = koffi.proto('int __stdcall EnumSymbolsCallbackW(void *symbol, uint32_t size, void *ctx)');
+
 export const dbghelp = {
+  SymSetScopeFromAddr: lib.func('int __stdcall SymSetScopeFromAddr(void *process, uint64_t addr)'),
+  SymSetScopeFromInlineContext: lib.func('int __stdcall SymSetScopeFromInlineContext(void *process, uint64_t addr, uint32_t inlineContext)'),
+  SymEnumSymbolsW: lib.func('int __stdcall SymEnumSymbolsW(void *process, uint64_t base, const char16_t *mask, EnumSymbolsCallbackW *callback, void *ctx)'),
+  SymGetTypeInfo: lib.func('int __stdcall SymGetTypeInfo(void *process, uint64_t modBase, uint32_t typeId, uint32_t getType, void *info)'),
   SymEnumSourceFilesW: lib.func('int __stdcall SymEnumSourceFilesW(void *process, uint64_t base, const char16_t *mask, EnumSourceFilesCallbackW *callback, void *ctx)'),
   SymSetOptions: lib.func('uint32_t __stdcall SymSetOptions(uint32_t options)'),
   SymGetOptions: lib.func('uint32_t __stdcall SymGetOptions()'),

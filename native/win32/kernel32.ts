@@ -29,6 +29,9 @@ export const k32 = {
   FlushInstructionCache: lib.func('int __stdcall FlushInstructionCache(void *process, uint64_t addr, uint64_t size)'),
   CloseHandle: lib.func('int __stdcall CloseHandle(void *h)'),
   GetLastError: lib.func('uint32_t __stdcall GetLastError()'),
+  GetThreadDescription: lib.func('long __stdcall GetThreadDescription(void *thread, _Out_ void **description)'),
+  LocalFree: lib.func('void *__stdcall LocalFree(void *mem)'),
+  DebugActiveProcess: lib.func('int __stdcall DebugActiveProcess(uint32_t pid)'),
   FormatMessageW: lib.func('uint32_t __stdcall FormatMessageW(uint32_t flags, void *src, uint32_t id, uint32_t lang, void *buf, uint32_t size, void *args)'),
   GetFinalPathNameByHandleW: lib.func('uint32_t __stdcall GetFinalPathNameByHandleW(void *file, void *buf, uint32_t chars, uint32_t flags)'),
   CreatePipe: lib.func('int __stdcall CreatePipe(_Out_ void **read, _Out_ void **write, void *sa, uint32_t size)'),
@@ -38,6 +41,10 @@ export const k32 = {
   GetExitCodeProcess: lib.func('int __stdcall GetExitCodeProcess(void *process, _Out_ uint32_t *code)'),
   WaitForSingleObject: lib.func('uint32_t __stdcall WaitForSingleObject(void *h, uint32_t ms)'),
   GetCurrentProcessId: lib.func('uint32_t __stdcall GetCurrentProcessId()'),
+  CreateJobObjectW: lib.func('void * __stdcall CreateJobObjectW(void *attributes, const char16_t *name)'),
+  SetInformationJobObject: lib.func('int __stdcall SetInformationJobObject(void *job, int infoClass, void *info, uint32_t size)'),
+  AssignProcessToJobObject: lib.func('int __stdcall AssignProcessToJobObject(void *job, void *process)'),
+  TerminateJobObject: lib.func('int __stdcall TerminateJobObject(void *job, uint32_t code)'),
 };
 
 /** The system's text for a Win32 error code. */

@@ -67,6 +67,8 @@ export const Layouts = {
   OUTPUT_DEBUG_STRING_INFO: { lpDebugStringData: 0, fUnicode: 8, nDebugStringLength: 10 },
   STARTUPINFOW: { size: 104, cb: 0, dwFlags: 60, hStdInput: 80, hStdOutput: 88, hStdError: 96 },
   PROCESS_INFORMATION: { size: 24, hProcess: 0, hThread: 8, dwProcessId: 16, dwThreadId: 20 },
+  // BasicLimitInformation.LimitFlags, spelled flat: the probe measures the nested member.
+  JOBOBJECT_EXTENDED_LIMIT_INFORMATION: { size: 144, LimitFlags: 16 },
   ADDRESS64: { size: 16, Offset: 0, Segment: 8, Mode: 12 },
   STACKFRAME_EX: {
     size: 272,

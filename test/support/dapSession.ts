@@ -19,7 +19,7 @@ export class TestSession {
   }
 
   /** launch, then breakpoints, then configurationDone, as VS Code orders them. */
-  async launch(args: Record<string, unknown>, breakpoints: { file: string; lines: number[] }[] = []): Promise<DebugProtocol.SetBreakpointsResponse[]> {
+  async launch(args: Record<string, unknown>, breakpoints: { file: string; lines: number[] }[] = [], exceptionFilters?: string[]): Promise<DebugProtocol.SetBreakpointsResponse[]> {
     const initialized = this.dap.waitFor('initialized', 60_000);
     await this.dap.request('launch', args);
     await initialized;
@@ -27,6 +27,7 @@ export class TestSession {
     for (const b of breakpoints) {
       bound.push(await this.dap.request('setBreakpoints', { source: { path: b.file }, breakpoints: b.lines.map((line) => ({ line })) }));
     }
+    if (exceptionFilters) await this.dap.request('setExceptionBreakpoints', { filters: exceptionFilters });
     await this.dap.request('configurationDone');
     return bound;
   }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { frameName } from '../../adapter/stack/frameNames';
 import { sameSourceFile } from '../../native/engines/sourcePaths';
-import { formatStack } from '../../client/stackText';
+import { formatStack } from '../../adapter/stack/stackText';
 import type { RawFrame } from '../../native/api';
 
 const frame = (over: Partial<RawFrame>): RawFrame => ({

@@ -7,38 +7,55 @@
  * either is handled and continued at once (module loads, thread starts), or
  * becomes a stop: it stays pending, unanswered, until resume().
  */
+import koffi from 'koffi';
 import type {
-  BoundBreakpoint, BreakpointLocation, Engine, EngineDescription, EngineThread, EventSink, LaunchParams, LaunchResult, RegisterValue, StackPage, SymbolResolution,
+  BoundBreakpoint, BreakpointLocation, Engine, EngineDescription, EngineThread, EventSink, LaunchParams, LaunchResult, MemoryBlock, RawFrame, RegisterValue, SourceLocation, StackPage, SymbolResolution, Variable,
 } from '../engine';
-import { createDebuggee, drainPipe } from '../../win32/createDebuggee';
+import { createDebuggee, drainPipe, setJobKillOnClose } from '../../win32/createDebuggee';
 import {
   DBG_CONTINUE, DBG_EXCEPTION_NOT_HANDLED, DebugEventCode, ExceptionCode, decodeDebugEvent, describeException, type DebugEvent,
 } from '../../win32/debugEvents';
-import { alignedBuffer, check, k32, readRemoteString, type Handle } from '../../win32/kernel32';
+import { alignedBuffer, check, k32, readMemory, readRemoteString, systemMessage, writeMemory, type Handle } from '../../win32/kernel32';
 import { Layouts } from '../../win32/layouts';
 import { getWineVersion } from '../../win32/platform';
 import { SoftwareBreakpoints } from './softwareBreakpoints';
 import { StackWalker } from './stackWalker';
+import { encodeScalar, LocalsReader } from './locals';
+import { decodeOne, type InstructionShape } from './instructions';
+import { StepPlan, type Position, type StepKind } from '../stepping';
 import { SymbolSession, closeQuietly } from './symbols';
 import { EngineError } from '../engineError';
 import { checkProgram, isDirectory } from '../programCheck';
+import { DEFAULT_FILTERS, stopsOnFirstChance } from '../exceptionFilters';
 import { isInlineContext } from '../inlineContext';
 
 const C = Layouts.CONTEXT;
 const CONTEXT_FULL = 0x10000b;
 const TRAP_FLAG = 0x100;
+/** The most one readMemory request reads (VS Code's memory view asks for pages). */
+const MAX_MEMORY_REQUEST = 1 << 20;
 const ERROR_SEM_TIMEOUT = 121;
 const LAUNCH_TIMEOUT_MS = 20_000;
 const EXIT_TIMEOUT_MS = 10_000;
 /** How far a breakpoint on a line without code may move down to the next line that has code. */
 const MAX_LINE_MOVE = 50;
+/**
+ * A stackFrames request walks at most this long before answering "pending"
+ * (the walk resumes on the next request), so a stack of a million frames
+ * never holds the engine thread: terminate, pause and disconnect are
+ * served between slices.
+ */
+const WALK_SLICE_MS = 200;
+/** Frames walked between two looks at the clock. */
+const WALK_STEP = 64;
 
-/** First-chance exceptions that stop, as WinDbg's defaults do (sxe). */
-const STOP_FIRST_CHANCE = new Set<number>([
-  ExceptionCode.ACCESS_VIOLATION, ExceptionCode.ILLEGAL_INSTRUCTION, ExceptionCode.INT_DIVIDE_BY_ZERO, ExceptionCode.STACK_OVERFLOW,
-]);
 
-type Decision = { stop: false; status: number } | { stop: true; status: number; report?: () => void };
+type Decision = { stop: false; status: number } | { stop: true; status: number; report?: () => void; fromStep?: boolean };
+
+/** The owner id of the breakpoints stepping sets on return addresses. */
+const STEP_OWNER = -1;
+/** A step that has run this many instructions stops, and says so. */
+const MAX_STEP_INSTRUCTIONS = 200_000;
 
 interface ThreadRecord { handle: Handle; name: string }
 interface SourceBreakpoints { path: string; breakpoints: BoundBreakpoint[] }
@@ -55,6 +72,10 @@ export class DbghelpEngine implements Engine {
   private hProcess: Handle = 0n;
   private mainThreadId = 0;
   private outputPipe: Handle = 0n;
+  /** The job holding the debuggee and its children (0 without one). */
+  private job: Handle = 0n;
+  /** True once we end the debuggee ourselves (its children go with it). */
+  private terminating = false;
   private readonly threadTable = new Map<number, ThreadRecord>();
   private symbols?: SymbolSession;
   private breakpoints?: SoftwareBreakpoints;
@@ -68,6 +89,13 @@ export class DbghelpEngine implements Engine {
   private readonly walkers = new Map<number, StackWalker>();
   private readonly eventBuf = Buffer.alloc(Layouts.DEBUG_EVENT.size);
   private loaderBreakpointSeen = false;
+  private attached = false;
+  private instructionBreakpoints: BoundBreakpoint[] = [];
+  /** Per thread: innermost inline frames hidden at this stop (a step stopped at their call site). */
+  private readonly hidden = new Map<number, number>();
+  private stepping?: { tid: number; plan: StepPlan; last?: InstructionShape; runTo?: { address: bigint; sp: bigint } };
+  private locals?: LocalsReader;
+  private exceptionFilters: ReadonlySet<string> = new Set(DEFAULT_FILTERS);
   private pauseRequested = false;
   private exited = false;
   private readonly encoding = getWineVersion() ? 'wine' as const : 'windows' as const;
@@ -85,19 +113,80 @@ export class DbghelpEngine implements Engine {
     this.pid = started.processId;
     this.mainThreadId = started.threadId;
     this.outputPipe = started.outputPipe;
+    this.job = started.job;
     // If the adapter dies, the system kills the debuggee rather than leave it orphaned.
     k32.DebugSetProcessKillOnExit(1);
+    this.runToFirstBreak(
+      () => {
+        this.terminate();
+        return new EngineError('launchTimeout', `"${params.program}" did not reach its first instruction within ${LAUNCH_TIMEOUT_MS / 1000} s; it was ended.`);
+      },
+      () => new EngineError('exitedDuringLaunch', `"${params.program}" exited before it could be debugged.`),
+    );
+    return { processId: this.pid, engine: 'dbghelp', engineReason: this.reason };
+  }
+
+  attach(pid: number): LaunchResult {
+    if (this.pid) throw new EngineError('alreadyLaunched', 'This session already has a debuggee.');
+    if (!Number.isInteger(pid) || pid <= 0) throw new EngineError('badPid', `"${pid}" is not a process id. Give the number of a running process.`);
+    if (pid === k32.GetCurrentProcessId()) throw new EngineError('badPid', 'That is the debugger itself; give the id of another process.');
+    if (!k32.DebugActiveProcess(pid)) {
+      const code = k32.GetLastError();
+      throw new EngineError('attachFailed', code === 87
+        ? `There is no process with id ${pid} (it may have exited). Pick a running process.`
+        : `Cannot attach to process ${pid}: ${systemMessage(code)} (Win32 error ${code}). Is it already being debugged, or does it need more rights?`);
+    }
+    this.pid = pid;
+    this.attached = true;
+    // When the session ends without a detach (the adapter dies), the system
+    // detaches and the program runs on: never left suspended, never killed.
+    k32.DebugSetProcessKillOnExit(0);
+    this.runToFirstBreak(
+      () => {
+        this.detach();
+        return new EngineError('attachTimeout', `Process ${pid} did not stop for the debugger within ${LAUNCH_TIMEOUT_MS / 1000} s; detached.`);
+      },
+      () => new EngineError('exitedDuringLaunch', `Process ${pid} exited while the debugger attached.`),
+    );
+    return { processId: pid, engine: 'dbghelp', engineReason: this.reason };
+  }
+
+  /**
+   * Handles debug events until the first breakpoint: the loader's after a
+   * launch, the break-in after an attach. Then the modules are known and
+   * breakpoints can bind. `timedOut` cleans up and says why; `exited` says why.
+   */
+  private runToFirstBreak(timedOut: () => EngineError, exited: () => EngineError): void {
     this.running = true;
     const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
     while (!this.loaderBreakpointSeen && !this.exited) {
-      if (Date.now() > deadline) {
-        this.terminate();
-        throw new EngineError('launchTimeout', `"${params.program}" did not reach its first instruction within ${LAUNCH_TIMEOUT_MS / 1000} s; it was ended.`);
-      }
+      if (Date.now() > deadline) throw timedOut();
       this.poll(100);
     }
-    if (this.exited) throw new EngineError('exitedDuringLaunch', `"${params.program}" exited before it could be debugged.`);
-    return { processId: this.pid, engine: 'dbghelp', engineReason: this.reason };
+    if (this.exited) throw exited();
+  }
+
+  /** Lets the program go on without the debugger: breakpoints out, stepping off, events answered. */
+  detach(): void {
+    if (!this.pid || this.exited) return;
+    this.cancelStepping();
+    if (this.stepOver) this.finishStepOver(true);
+    this.breakpoints?.removeAll();
+    for (const t of this.threadTable.values()) {
+      const ctx = this.threadContext(t.handle);
+      if (ctx.readUInt32LE(C.EFlags) & TRAP_FLAG) {
+        ctx.writeUInt32LE(ctx.readUInt32LE(C.EFlags) & ~TRAP_FLAG, C.EFlags);
+        this.setThreadContext(t.handle, ctx);
+      }
+    }
+    this.skipProgramBreak();
+    if (this.pending) {
+      k32.ContinueDebugEvent(this.pending.pid, this.pending.tid, DBG_CONTINUE);
+      this.pending = undefined;
+    }
+    check('DebugActiveProcessStop', k32.DebugActiveProcessStop(this.pid));
+    this.exited = true;
+    this.running = false;
   }
 
   describe(): EngineDescription {
@@ -108,8 +197,11 @@ export class DbghelpEngine implements Engine {
     if (!this.pending || this.exited) return;
     this.walkers.clear();
     const { pid, tid, status } = this.pending;
+    this.hidden.clear();
     this.skipProgramBreak();
-    this.beginStepOverIfAtBreakpoint(tid);
+    // A thread that goes on to its exception handlers does not execute the
+    // instruction under the breakpoint now; and one step-over at a time.
+    if (status === DBG_CONTINUE && !this.stepOver) this.beginStepOverIfAtBreakpoint(tid);
     this.pending = undefined;
     check('ContinueDebugEvent', k32.ContinueDebugEvent(pid, tid, status));
     this.running = true;
@@ -134,6 +226,8 @@ export class DbghelpEngine implements Engine {
       k32.ContinueDebugEvent(ev.pid, ev.tid, DBG_CONTINUE);
       this.exited = true;
       this.running = false;
+      this.stepOver = undefined;
+      this.releaseJob();
       this.pumpOutput();
       this.emit({ type: 'exited', exitCode: ev.exitCode });
       return true;
@@ -142,14 +236,86 @@ export class DbghelpEngine implements Engine {
       check('ContinueDebugEvent', k32.ContinueDebugEvent(ev.pid, ev.tid, decision.status));
       return true;
     }
+    // Any other stop (a breakpoint, an exception, a pause) ends a step under way.
+    if (!decision.fromStep) this.cancelStepping();
     this.pending = { pid: ev.pid, tid: ev.tid, status: decision.status };
     this.running = false;
+    // What the program wrote before it stopped (its last words before a
+    // crash, say) is told before the stop.
+    this.pumpOutput();
     decision.report?.();
     return true;
   }
 
   threads(): EngineThread[] {
-    return [...this.threadTable.entries()].map(([id, t]) => ({ id, name: t.name }));
+    return [...this.threadTable.entries()].map(([id, t]) => ({ id, name: threadDescription(t.handle) || t.name }));
+  }
+
+  setVariable(threadId: number, frameIndex: number, scope: 'locals' | 'registers', name: string, value: string): string {
+    const thread = this.threadTable.get(threadId);
+    if (!thread) throw new EngineError('noThread', `Thread ${threadId} does not exist (any more).`);
+    if (this.running) throw new EngineError('notStopped', 'The program is running; pause it to change a variable.');
+    const [frame] = this.stackFrames(threadId, frameIndex, 1).frames;
+    if (!frame || frame.physicalIndex !== 0) throw new EngineError('unsupported', 'Variables can be set in the frames of the innermost function only.');
+    const ctx = this.threadContext(thread.handle);
+    const bad = (e: unknown) => new EngineError('badValue', `Cannot set ${name} to "${value}": ${(e as Error).message}`);
+    if (scope === 'registers') {
+      const reg = REGISTERS.find((r) => r.toLowerCase() === name.toLowerCase());
+      if (!reg) throw new EngineError('noVariable', `There is no register "${name}".`);
+      let bytes: Buffer;
+      try {
+        bytes = encodeScalar(value, { kind: 'base', baseType: 7, size: 8, name: 'uint64' }, 8);
+      } catch (e) {
+        throw bad(e);
+      }
+      bytes.copy(ctx, C[reg]);
+      this.setThreadContext(thread.handle, ctx);
+      this.walkers.delete(threadId);
+      return hex(ctx.readBigUInt64LE(C[reg]));
+    }
+    this.locals ??= new LocalsReader(this.hProcess);
+    const where = this.locals.locate(BigInt(frame.instructionOffset), frame.inlineFrameContext, frame.inline, ctx, name);
+    if (!where) throw new EngineError('noVariable', `"${name}" is not a variable of this frame.`);
+    let bytes: Buffer;
+    try {
+      bytes = encodeScalar(value, where.type, where.size);
+    } catch (e) {
+      throw bad(e);
+    }
+    if (where.address !== undefined) writeMemory(this.hProcess, where.address, bytes);
+    else if (where.register) {
+      bytes.copy(ctx, where.register.offset, 0, Math.min(bytes.length, where.register.size));
+      this.setThreadContext(thread.handle, ctx);
+    } else throw new EngineError('unsupported', `"${name}" has no location the debug information can say (optimized away?); it cannot be set.`);
+    const now = this.variables(threadId, frameIndex).find((v) => v.name === name);
+    return now?.value ?? value;
+  }
+
+  setInstructionBreakpoints(addresses: string[]): BoundBreakpoint[] {
+    for (const old of this.instructionBreakpoints) this.breakpoints?.removeOwner(old.id);
+    this.instructionBreakpoints = addresses.map((a) => {
+      const id = this.nextBreakpointId++;
+      let address: bigint;
+      try {
+        address = BigInt(a);
+      } catch {
+        return { id, verified: false, line: 0, addresses: [], message: `"${a}" is not an address.` };
+      }
+      if (!this.breakpoints?.add(address, id)) return { id, verified: false, line: 0, addresses: [], message: `Could not write a breakpoint at ${a} (no code there?).` };
+      return { id, verified: true, line: this.symbols?.lineByOffset(address)?.line ?? 0, addresses: [hex(address)] };
+    });
+    return this.instructionBreakpoints;
+  }
+
+  loadedSources(): string[] {
+    const symbols = this.symbols;
+    if (!symbols) return [];
+    const files = new Set<string>();
+    for (const m of symbols.allModules()) {
+      if (/[\\/](windows[\\/]system32|wine)[\\/]/i.test(m.path)) continue;
+      for (const f of symbols.sourceFiles(m.base)) files.add(f);
+    }
+    return [...files];
   }
 
   registers(threadId: number): RegisterValue[] {
@@ -179,9 +345,18 @@ export class DbghelpEngine implements Engine {
         this.encoding === 'wine' ? 'synthesized' : 'native');
       this.walkers.set(threadId, walker);
     }
-    const frames = walker.page(start, count);
-    const complete = walker.done && start + count >= walker.walkedCount;
-    return { frames, complete, totalFrames: walker.done ? walker.walkedCount : undefined };
+    // Walk toward the page in slices; answer "pending" when out of time.
+    const target = start + count + (this.hidden.get(threadId) ?? 0);
+    const deadline = Date.now() + WALK_SLICE_MS;
+    while (!walker.done && walker.walkedCount < target) {
+      if (Date.now() >= deadline) return { frames: [], complete: false, pending: true };
+      walker.page(Math.min(target, walker.walkedCount + WALK_STEP), 0);
+    }
+    // Inline frames "not entered yet" (a step stopped at their call site) are not shown.
+    const hidden = this.hidden.get(threadId) ?? 0;
+    const frames = walker.page(start + hidden, count).map((f) => ({ ...f, index: f.index - hidden }));
+    const complete = walker.done && start + hidden + count >= walker.walkedCount;
+    return { frames, complete, totalFrames: walker.done ? walker.walkedCount - hidden : undefined };
   }
 
   setSourceBreakpoints(path: string, locations: BreakpointLocation[]): BoundBreakpoint[] {
@@ -192,6 +367,82 @@ export class DbghelpEngine implements Engine {
     return bound;
   }
 
+  variables(threadId: number, frameIndex: number): Variable[] {
+    const thread = this.threadTable.get(threadId);
+    if (!thread) throw new EngineError('noThread', `Thread ${threadId} does not exist (any more).`);
+    const [frame] = this.stackFrames(threadId, frameIndex, 1).frames;
+    if (!frame) throw new EngineError('noFrame', `Thread ${threadId} has no frame ${frameIndex}.`);
+    if (frame.physicalIndex !== 0) {
+      // Registers of caller frames are not kept by the walk yet.
+      throw new EngineError('unsupported', 'Variables are shown for the frames of the innermost function (its inline frames included); caller frames do not show them yet.');
+    }
+    this.locals ??= new LocalsReader(this.hProcess);
+    return this.locals.read(BigInt(frame.instructionOffset), frame.inlineFrameContext, frame.inline, this.threadContext(thread.handle));
+  }
+
+  execute(_command: string): string {
+    throw new EngineError('unsupported', 'The dbghelp engine has no command interpreter of its own; the adapter answers its WinDbg commands.');
+  }
+
+  readMemory(address: string, count: number): MemoryBlock {
+    if (!this.hProcess || this.exited) throw new EngineError('notLaunched', 'There is no program to read memory from.');
+    const at = BigInt(address);
+    const size = Math.max(0, Math.min(count, MAX_MEMORY_REQUEST));
+    const bytes = readMemory(this.hProcess, at, size);
+    const shown = this.breakpoints ? this.breakpoints.unpatch(at, bytes) : bytes;
+    return { address: hex(at), data: shown.toString('base64'), unreadable: size - bytes.length };
+  }
+
+  writeMemory(address: string, data: string): number {
+    if (!this.hProcess || this.exited) throw new EngineError('notLaunched', 'There is no program to write memory to.');
+    if (this.running) throw new EngineError('notStopped', 'The program is running; pause it to write memory.');
+    const at = BigInt(address);
+    const bytes = Buffer.from(data, 'base64');
+    writeMemory(this.hProcess, at, bytes);
+    this.breakpoints?.afterWrite(at, bytes);
+    return bytes.length;
+  }
+
+  sourceLocations(addresses: string[]): SourceLocation[] {
+    const symbols = this.symbols;
+    if (!symbols) throw new EngineError('notLaunched', 'No program is loaded.');
+    return addresses.map((address) => {
+      const pc = BigInt(address);
+      const contexts = symbols.inlineContextsAt(pc);
+      const chain = contexts.map((ctx) => symbols.nameByInlineContext(pc, ctx)?.name ?? '?');
+      const line = contexts.length ? symbols.lineByInlineContext(pc, contexts[0]!) : symbols.lineByOffset(pc);
+      return { address: hex(pc), function: symbols.nameByOffset(pc)?.name, module: symbols.moduleAt(pc)?.name, file: line?.file, line: line?.line, inlineChain: chain };
+    });
+  }
+
+  step(threadId: number, kind: StepKind): void {
+    const thread = this.threadTable.get(threadId);
+    if (!thread) throw new EngineError('noThread', `Thread ${threadId} does not exist (any more).`);
+    if (this.running || !this.pending) throw new EngineError('notStopped', 'The program is running; pause it before stepping.');
+    const hidden = this.hidden.get(threadId) ?? 0;
+    if (kind === 'in' && hidden > 0) {
+      // At an inlined call site: step into the inline frame without running anything.
+      this.hidden.set(threadId, hidden - 1);
+      this.emit({ type: 'stopped', reason: 'step', threadId });
+      return;
+    }
+    const at = this.position(thread.handle);
+    const plan = new StepPlan({ kind, at, hidden });
+    this.stepping = { tid: threadId, plan };
+    if (plan.outOfPhysicalFrame) {
+      const caller = this.firstFrameOf(threadId, 1);
+      if (!caller) throw new EngineError('noCaller', 'This frame has no caller to step out to.');
+      this.runTo(BigInt(caller.instructionOffset), at.sp + 8n);
+    } else {
+      this.prepareStep(threadId, at.pc);
+    }
+    this.resume();
+  }
+
+  setExceptionFilters(filters: string[]): void {
+    this.exceptionFilters = new Set(filters);
+  }
+
   setFunctionBreakpoints(names: string[]): BoundBreakpoint[] {
     for (const old of this.functionBreakpoints) this.breakpoints?.removeOwner(old.bp.id);
     this.functionBreakpoints = names.map((name) => ({ name, bp: this.bindFunctionBreakpoint(name, this.nextBreakpointId++) }));
@@ -200,8 +451,11 @@ export class DbghelpEngine implements Engine {
 
   terminate(): void {
     if (!this.pid || this.exited) return;
+    this.terminating = true;
+    // The whole tree: the debuggee and whatever it started.
+    if (this.job) k32.TerminateJobObject(this.job, 1);
     if (this.hProcess) k32.TerminateProcess(this.hProcess, 1);
-    if (this.stepOver) this.finishStepOver();
+    if (this.stepOver) this.finishStepOver(false);
     if (this.pending) {
       k32.ContinueDebugEvent(this.pending.pid, this.pending.tid, DBG_CONTINUE);
       this.pending = undefined;
@@ -219,10 +473,25 @@ export class DbghelpEngine implements Engine {
   }
 
   dispose(): void {
-    this.terminate();
+    // A program we attached to was running before us: it runs on after us.
+    if (this.attached) this.detach();
+    else this.terminate();
+    this.releaseJob();
     this.symbols?.dispose();
     closeQuietly(this.outputPipe);
     this.outputPipe = 0n;
+  }
+
+  /**
+   * Closes the job. Children of a program that exited on its own are its
+   * business and keep running; when we ended the program, its job's
+   * kill-on-close limit takes any straggler with it.
+   */
+  private releaseJob(): void {
+    if (!this.job) return;
+    if (this.exited && !this.terminating) setJobKillOnClose(this.job, false);
+    closeQuietly(this.job);
+    this.job = 0n;
   }
 
   private handle(ev: DebugEvent): Decision {
@@ -245,7 +514,11 @@ export class DbghelpEngine implements Engine {
         this.emit({ type: 'thread', reason: 'started', threadId: ev.tid });
         return go;
       case DebugEventCode.EXIT_THREAD:
+        // A thread that ends during its step over a breakpoint never
+        // single-steps: release the threads the step-over suspended.
+        if (this.stepOver?.tid === ev.tid) this.finishStepOver(false);
         this.threadTable.delete(ev.tid);
+        this.walkers.delete(ev.tid);
         this.emit({ type: 'thread', reason: 'exited', threadId: ev.tid });
         return go;
       case DebugEventCode.LOAD_DLL: {
@@ -274,6 +547,11 @@ export class DbghelpEngine implements Engine {
 
   private handleException(ev: Extract<DebugEvent, { code: 1 }>): Decision {
     const code = ev.exceptionCode >>> 0;
+    if (this.stepOver?.tid === ev.tid && code !== ExceptionCode.SINGLE_STEP) {
+      // The instruction under the breakpoint raised an exception instead
+      // of completing: the step-over is over, re-arm and release the others.
+      this.finishStepOver(true);
+    }
     if (code === ExceptionCode.BREAKPOINT || code === ExceptionCode.WX86_BREAKPOINT) {
       if (!this.loaderBreakpointSeen) {
         // The loader's breakpoint: the image and its static imports are
@@ -283,9 +561,28 @@ export class DbghelpEngine implements Engine {
         return { stop: true, status: DBG_CONTINUE };
       }
       const owners = this.breakpoints?.ownersAt(ev.exceptionAddress) ?? [];
+      if (owners.length && this.stepOver && this.stepOver.tid !== ev.tid) {
+        // Hit at the same moment as the thread now stepping over a
+        // breakpoint (its event was queued first). This thread is suspended
+        // until the step ends; put it back on the int3 so it hits it again,
+        // re-armed, once it runs.
+        this.rewindTo(ev.tid, ev.exceptionAddress);
+        return { stop: false, status: DBG_CONTINUE };
+      }
+      if (!owners.length && this.isStaleBreakpoint(ev.exceptionAddress)) {
+        // Hit before the breakpoint was removed, reported after: the
+        // original instruction is back, so run it as if nothing happened.
+        this.rewindTo(ev.tid, ev.exceptionAddress);
+        return { stop: false, status: DBG_CONTINUE };
+      }
+      if (owners.includes(STEP_OWNER)) {
+        const handled = this.onReturnBreakpoint(ev.tid, ev.exceptionAddress, owners);
+        if (handled) return handled;
+      }
       if (owners.length) {
         this.rewindTo(ev.tid, ev.exceptionAddress);
-        return { stop: true, status: DBG_CONTINUE, report: () => this.emit({ type: 'stopped', reason: 'breakpoint', threadId: ev.tid, breakpointIds: owners }) };
+        const ids = owners.filter((o) => o !== STEP_OWNER);
+        return { stop: true, status: DBG_CONTINUE, report: () => this.emit({ type: 'stopped', reason: 'breakpoint', threadId: ev.tid, breakpointIds: ids }) };
       }
       if (this.pauseRequested) {
         // DebugBreakProcess runs the int3 on a thread of its own; the user
@@ -296,18 +593,23 @@ export class DbghelpEngine implements Engine {
       }
     }
     if (code === ExceptionCode.SINGLE_STEP && this.stepOver && this.stepOver.tid === ev.tid) {
-      this.finishStepOver();
+      this.finishStepOver(false);
+      if (this.stepping?.tid === ev.tid) return this.onStepEvent(ev.tid);
       return { stop: false, status: DBG_CONTINUE };
     }
-    const userBreak = code === ExceptionCode.BREAKPOINT || code === ExceptionCode.WX86_BREAKPOINT || code === ExceptionCode.SINGLE_STEP;
-    if (code === ExceptionCode.BREAKPOINT || code === ExceptionCode.WX86_BREAKPOINT) {
+    if (code === ExceptionCode.SINGLE_STEP && this.stepping?.tid === ev.tid) return this.onStepEvent(ev.tid);
+    const isInt3 = code === ExceptionCode.BREAKPOINT || code === ExceptionCode.WX86_BREAKPOINT;
+    const userBreak = isInt3 || code === ExceptionCode.SINGLE_STEP;
+    if (ev.firstChance && code !== ExceptionCode.SINGLE_STEP && !stopsOnFirstChance(code, this.exceptionFilters)) {
+      // An int3 of the program's own that the user does not stop at is stepped over.
+      if (isInt3) this.setRipIfAt(ev.tid, ev.exceptionAddress, ev.exceptionAddress + 1n);
+      return { stop: false, status: isInt3 ? DBG_CONTINUE : DBG_EXCEPTION_NOT_HANDLED };
+    }
+    if (isInt3) {
       // Show the stop at the int3 itself, as WinDbg does (the thread's RIP
       // may already be past it), and step over it on resume.
       this.rewindTo(ev.tid, ev.exceptionAddress);
       this.programBreak = { tid: ev.tid, address: ev.exceptionAddress };
-    }
-    if (ev.firstChance && !userBreak && !STOP_FIRST_CHANCE.has(code)) {
-      return { stop: false, status: DBG_EXCEPTION_NOT_HANDLED };
     }
     const exception = {
       code,
@@ -347,6 +649,11 @@ export class DbghelpEngine implements Engine {
 
   private bindFunctionBreakpoint(name: string, id: number): BoundBreakpoint {
     const address = this.symbols?.addressOfFunction(name);
+    if (address === undefined && this.symbols && this.breakpoints) {
+      // A function that exists only inlined: break at the start of every inlined copy.
+      const copies = this.symbols.inlineSitesOf(name).filter((a) => this.breakpoints!.add(a, id));
+      if (copies.length) return { id, verified: true, line: this.symbols.lineByOffset(copies[0]!)?.line ?? 0, addresses: copies.map(hex) };
+    }
     if (address === undefined || !this.breakpoints) {
       return { id, verified: false, line: 0, addresses: [], message: `No function "${name}" in the loaded modules (yet); the breakpoint binds when a module that has it loads. Functions that exist only inlined are not supported as function breakpoints yet.` };
     }
@@ -415,22 +722,154 @@ export class DbghelpEngine implements Engine {
     this.stepOver = { tid, address: rip, suspended };
   }
 
-  private skipProgramBreak(): void {
-    const brk = this.programBreak;
-    this.programBreak = undefined;
-    const thread = brk && this.threadTable.get(brk.tid);
-    if (!brk || !thread) return;
+  /** The physical frame `physicalIndex` of a thread's stack, walking only as far as it. */
+  private firstFrameOf(threadId: number, physicalIndex: number): RawFrame | undefined {
+    for (let at = 0; ; at += 16) {
+      const page = this.stackFrames(threadId, at, 16);
+      const hit = page.frames.find((f) => f.physicalIndex === physicalIndex && !f.inline);
+      if (hit || page.complete || !page.frames.length) return hit;
+    }
+  }
+
+  /** Where a thread is, for stepping decisions. */
+  private position(thread: Handle): Position {
+    const ctx = this.threadContext(thread);
+    const pc = ctx.readBigUInt64LE(C.Rip);
+    const symbols = this.symbols!;
+    const contexts = symbols.inlineContextsAt(pc);
+    const chain = contexts.map((c) => {
+      const n = symbols.nameByInlineContext(pc, c);
+      return { name: n?.name ?? '?', start: n ? pc - BigInt(n.displacement) : 0n };
+    }).reverse();
+    const fn = symbols.nameByOffset(pc);
+    const line = contexts.length ? symbols.lineByInlineContext(pc, contexts[0]!) : symbols.lineByOffset(pc);
+    return { pc, sp: ctx.readBigUInt64LE(C.Rsp), functionStart: fn ? pc - BigInt(fn.displacement) : 0n, chain, line: line?.line, file: line?.file };
+  }
+
+  /** Sets up the next instruction of a step: a call is run through (except by stepIn), anything else single-stepped. */
+  private prepareStep(tid: number, pc: bigint): void {
+    const step = this.stepping!;
+    const bytes = this.breakpoints ? this.breakpoints.unpatch(pc, readMemory(this.hProcess, pc, 16)) : readMemory(this.hProcess, pc, 16);
+    const insn = decodeOne(bytes, pc);
+    step.last = insn;
+    const thread = this.threadTable.get(tid)!;
     const ctx = this.threadContext(thread.handle);
-    if (ctx.readBigUInt64LE(C.Rip) !== brk.address) return; // moved by the user meanwhile
-    ctx.writeBigUInt64LE(brk.address + 1n, C.Rip);
+    if (insn?.isCall && step.plan.kind !== 'in' && step.plan.kind !== 'instruction' && !this.breakpoints?.has(pc)) {
+      this.runTo(pc + BigInt(insn.length), ctx.readBigUInt64LE(C.Rsp));
+      return;
+    }
+    ctx.writeUInt32LE(ctx.readUInt32LE(C.EFlags) | TRAP_FLAG, C.EFlags);
     this.setThreadContext(thread.handle, ctx);
   }
 
-  private finishStepOver(): void {
+  /** Runs the stepping thread to `address` (a return address), accepted once its stack is back at `sp` or above. */
+  private runTo(address: bigint, sp: bigint): void {
+    this.breakpoints?.add(address, STEP_OWNER);
+    this.stepping!.runTo = { address, sp };
+  }
+
+  /** One instruction of a step ran. */
+  private onStepEvent(tid: number): Decision {
+    const step = this.stepping!;
+    const thread = this.threadTable.get(tid)!;
+    const now = this.position(thread.handle);
+    const last = step.last;
+    step.last = undefined;
+    let how: { returned?: boolean; enteredCall?: boolean; calleeHasLines?: boolean } = { returned: last?.isReturn };
+    if (last?.isCall) how = { enteredCall: true, calleeHasLines: step.plan.kind === 'in' && !!this.symbols!.lineByOffset(now.pc) };
+    return this.afterStep(tid, now, how);
+  }
+
+  /** A run-to breakpoint was hit; by the stepping thread, back in its frame, or by someone else. */
+  private onReturnBreakpoint(tid: number, address: bigint, owners: number[]): Decision | undefined {
+    const step = this.stepping;
+    const thread = this.threadTable.get(tid);
+    if (!thread) return undefined;
+    this.rewindTo(tid, address);
+    const sp = this.threadContext(thread.handle).readBigUInt64LE(C.Rsp);
+    const ours = step && step.tid === tid && step.runTo && step.runTo.address === address && sp >= step.runTo.sp;
+    if (ours) {
+      this.breakpoints?.removeOwner(STEP_OWNER);
+      step!.runTo = undefined;
+      if (owners.length > 1) return undefined; // a user breakpoint here too: report it
+      return this.afterStep(tid, this.position(thread.handle), { returned: step!.plan.outOfPhysicalFrame });
+    }
+    if (owners.length > 1) return undefined;
+    // Another thread, or a deeper recursion of the same function: run the instruction and go on.
+    this.beginStepOverIfAtBreakpoint(tid);
+    return { stop: false, status: DBG_CONTINUE };
+  }
+
+  private afterStep(tid: number, now: Position, how: { returned?: boolean; enteredCall?: boolean; calleeHasLines?: boolean }): Decision {
+    const step = this.stepping!;
+    let decision = step.plan.decide(now, how);
+    if (decision.action === 'continue' && step.plan.steps >= MAX_STEP_INSTRUCTIONS) decision = { action: 'stop', hidden: 0 };
+    if (decision.action === 'stop') {
+      const hidden = decision.hidden;
+      const ranOut = step.plan.steps >= MAX_STEP_INSTRUCTIONS;
+      this.cancelStepping();
+      this.hidden.set(tid, hidden);
+      return {
+        stop: true, status: DBG_CONTINUE, fromStep: true,
+        report: () => this.emit({ type: 'stopped', reason: 'step', threadId: tid, description: ranOut ? `The step ran ${MAX_STEP_INSTRUCTIONS} instructions without reaching another line; stopped.` : undefined }),
+      };
+    }
+    if (how.enteredCall) {
+      // In a call we do not stop in: run to its return address.
+      const ctx = this.threadContext(this.threadTable.get(tid)!.handle);
+      const rsp = ctx.readBigUInt64LE(C.Rsp);
+      const ret = readMemory(this.hProcess, rsp, 8);
+      if (ret.length === 8) {
+        this.runTo(ret.readBigUInt64LE(0), rsp + 8n);
+        return { stop: false, status: DBG_CONTINUE };
+      }
+    }
+    this.prepareStep(tid, now.pc);
+    return { stop: false, status: DBG_CONTINUE };
+  }
+
+  private cancelStepping(): void {
+    if (!this.stepping) return;
+    if (this.stepping.runTo) this.breakpoints?.removeOwner(STEP_OWNER);
+    this.stepping = undefined;
+  }
+
+  private skipProgramBreak(): void {
+    const brk = this.programBreak;
+    this.programBreak = undefined;
+    // Only if the thread still sits on it (the user may have moved it meanwhile).
+    if (brk) this.setRipIfAt(brk.tid, brk.address, brk.address + 1n);
+  }
+
+  /** Moves a thread's RIP from `at` to `to`; nothing if it is elsewhere (Wine leaves it past an int3, Windows on it). */
+  private setRipIfAt(tid: number, at: bigint, to: bigint): void {
+    const thread = this.threadTable.get(tid);
+    if (!thread) return;
+    const ctx = this.threadContext(thread.handle);
+    if (ctx.readBigUInt64LE(C.Rip) !== at) return;
+    ctx.writeBigUInt64LE(to, C.Rip);
+    this.setThreadContext(thread.handle, ctx);
+  }
+
+  /** `clearTrap`: the step ended some other way than its single-step trap, which would otherwise still fire. */
+  private finishStepOver(clearTrap: boolean): void {
     const step = this.stepOver!;
     this.stepOver = undefined;
     this.breakpoints?.arm(step.address);
+    const thread = clearTrap ? this.threadTable.get(step.tid) : undefined;
+    if (thread) {
+      const ctx = this.threadContext(thread.handle);
+      ctx.writeUInt32LE(ctx.readUInt32LE(C.EFlags) & ~TRAP_FLAG, C.EFlags);
+      this.setThreadContext(thread.handle, ctx);
+    }
     for (const h of step.suspended) k32.ResumeThread(h);
+  }
+
+  /** An int3 event at an address whose breakpoint is gone and whose original byte is back. */
+  private isStaleBreakpoint(address: bigint): boolean {
+    if (!this.breakpoints?.wasRemoved(address)) return false;
+    const now = readMemory(this.hProcess, address, 1);
+    return now.length === 1 && now[0] !== 0xcc;
   }
 
   private pumpOutput(): void {
@@ -459,4 +898,15 @@ function fileNameOfHandle(file: Handle): string {
   const n = k32.GetFinalPathNameByHandleW(file, buf, 1024, 0);
   if (!n || n > 1024) return '';
   return buf.toString('utf16le', 0, n * 2).replace(/^\\\\\?\\/, '');
+}
+
+/** The name a thread gave itself (SetThreadDescription), or ''. */
+function threadDescription(thread: Handle): string {
+  const out = [0n];
+  if (k32.GetThreadDescription(thread, out) < 0 || !out[0]) return '';
+  try {
+    return koffi.decode.string16(out[0]);
+  } finally {
+    k32.LocalFree(out[0]);
+  }
 }

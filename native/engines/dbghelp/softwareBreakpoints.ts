@@ -17,6 +17,12 @@ interface Site {
 
 export class SoftwareBreakpoints {
   private readonly sites = new Map<bigint, Site>();
+  /**
+   * Addresses whose int3 we took out. A thread may have hit one just before
+   * (another thread's stop was being reported): its event still comes, and
+   * must not be mistaken for an int3 of the program's own.
+   */
+  private readonly removed = new Set<bigint>();
 
   constructor(private readonly process: Handle) {}
 
@@ -38,7 +44,12 @@ export class SoftwareBreakpoints {
       if (!site.owners.delete(owner) || site.owners.size) continue;
       if (site.armed) writeMemory(this.process, address, site.original);
       this.sites.delete(address);
+      this.removed.add(address);
     }
+  }
+
+  wasRemoved(address: bigint): boolean {
+    return this.removed.has(address) && !this.sites.has(address);
   }
 
   ownersAt(address: bigint): number[] {
@@ -64,6 +75,27 @@ export class SoftwareBreakpoints {
       writeMemory(this.process, address, INT3);
       site.armed = true;
     }
+  }
+
+  /**
+   * After the user wrote memory: a byte written where one of our int3s sits
+   * becomes that site's original instruction byte, and the int3 goes back.
+   */
+  afterWrite(address: bigint, data: Buffer): void {
+    for (const [a, site] of this.sites) {
+      const off = Number(a - address);
+      if (off < 0 || off >= data.length) continue;
+      site.original = Buffer.from([data[off] as number]);
+      if (site.armed) writeMemory(this.process, a, INT3);
+    }
+  }
+
+  /** Takes every int3 out (before detaching: the program runs on without us). */
+  removeAll(): void {
+    for (const [address, site] of this.sites) {
+      if (site.armed) writeMemory(this.process, address, site.original);
+    }
+    this.sites.clear();
   }
 
   /** Memory as the program wrote it, with our int3 bytes hidden. */

@@ -34,6 +34,7 @@ export interface Resolution {
 }
 
 interface LineEntry { file: string; line: number; address: bigint }
+interface InlineSite { name: string; address: bigint }
 
 /** Wine's context of the innermost inline frame at an address (mode inline, depth 0). */
 const WINE_INNERMOST_INLINE = 0x40000000;
@@ -52,6 +53,8 @@ export class SymbolSession {
   private readonly modules = new Map<bigint, ModuleInfo>();
   private readonly lineTables = new Map<bigint, LineEntry[]>();
   private readonly sourceFileLists = new Map<bigint, string[]>();
+  /** Per module: where each inlined copy of a function starts (filled by the sweep). */
+  private readonly inlineSites = new Map<bigint, InlineSite[]>();
   private readonly symbolBuf = Buffer.alloc(SYM.size + MAX_NAME * 2);
   private readonly lineBuf = Buffer.alloc(LINE.size);
 
@@ -226,7 +229,7 @@ export class SymbolSession {
     table = this.enumLines(base);
     // Wine's SymEnumLines lists only the lines of top-level functions, not
     // those of inlined code; Windows' needs ESLFLAG_INLINE_SITE for them.
-    if (this.wine) table.push(...this.sweepInlineLines(table));
+    if (this.wine) table.push(...this.sweepInlineLines(base, table));
     else this.enumSourceLines(base, table);
     this.lineTables.set(base, table);
     return table;
@@ -278,19 +281,33 @@ export class SymbolSession {
    * context for depth 0). A run of addresses on one line yields one entry.
    * About 1 µs per byte of code under Wine; done once per module.
    */
-  private sweepInlineLines(physical: LineEntry[]): LineEntry[] {
+  private sweepInlineLines(base: bigint, physical: LineEntry[]): LineEntry[] {
     const functions = new Map<bigint, bigint>();
     for (const e of physical) {
       const sym = this.symbolRange(e.address);
       if (sym && !functions.has(sym.start)) functions.set(sym.start, sym.end);
     }
     const out: LineEntry[] = [];
+    const sites: InlineSite[] = [];
+    const seen = new Set<string>();
     for (const [start, end] of functions) {
       let prev = '';
       for (let a = start; a < end; a++) {
-        if (dbghelp.SymAddrIncludeInlineTrace(this.process, a) === 0) {
+        const depth = dbghelp.SymAddrIncludeInlineTrace(this.process, a);
+        if (depth === 0) {
           prev = '';
           continue;
+        }
+        // An inlined copy (named and placed by its site) starts at the first
+        // address it covers; a copy spread over several ranges has no
+        // address with displacement zero, so the first address is taken.
+        for (let i = 0; i < depth; i++) {
+          const n = this.nameByInlineContext(a, (WINE_INNERMOST_INLINE + i) >>> 0);
+          if (!n) continue;
+          const key = `${n.name}@${a - BigInt(n.displacement)}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          sites.push({ name: n.name, address: a });
         }
         const line = this.lineByInlineContext(a, WINE_INNERMOST_INLINE);
         if (!line) continue;
@@ -299,7 +316,25 @@ export class SymbolSession {
         prev = key;
       }
     }
+    this.inlineSites.set(base, sites);
     return out;
+  }
+
+  /**
+   * Where a function that exists only inlined starts, in each copy: for
+   * function breakpoints on it. Searched in the modules with line
+   * information outside the system's folders (under Wine, from the same
+   * sweep that completes the line table).
+   */
+  inlineSitesOf(name: string): bigint[] {
+    if (!this.wine) return [];
+    const found: bigint[] = [];
+    for (const info of this.modules.values()) {
+      if (/[\\/](windows[\\/]system32|wine)[\\/]/i.test(info.path)) continue;
+      this.lineTable(info.base); // sweeps the module once, noting its inline sites
+      for (const s of this.inlineSites.get(info.base) ?? []) if (s.name === name) found.push(s.address);
+    }
+    return [...new Set(found)];
   }
 
   private symbolRange(address: bigint): { start: bigint; end: bigint } | undefined {

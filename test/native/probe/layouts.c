@@ -166,6 +166,12 @@ int main(void)
     F(PROCESS_INFORMATION, dwThreadId);
     end();
 
+    /* layouts.ts names the nested BasicLimitInformation.LimitFlags flat. */
+    begin("JOBOBJECT_EXTENDED_LIMIT_INFORMATION");
+    SIZE(JOBOBJECT_EXTENDED_LIMIT_INFORMATION);
+    field("LimitFlags", offsetof(JOBOBJECT_EXTENDED_LIMIT_INFORMATION, BasicLimitInformation.LimitFlags));
+    end();
+
     begin("ADDRESS64");
     SIZE(ADDRESS64);
     F(ADDRESS64, Offset);
