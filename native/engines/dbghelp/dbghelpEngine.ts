@@ -354,7 +354,8 @@ export class DbghelpEngine implements Engine {
     }
     // Inline frames "not entered yet" (a step stopped at their call site) are not shown.
     const hidden = this.hidden.get(threadId) ?? 0;
-    const frames = walker.page(start + hidden, count).map((f) => ({ ...f, index: f.index - hidden }));
+    const page = walker.page(start + hidden, count);
+    const frames = hidden ? page.map((f) => ({ ...f, index: f.index - hidden })) : page;
     const complete = walker.done && start + hidden + count >= walker.walkedCount;
     return { frames, complete, totalFrames: walker.done ? walker.walkedCount - hidden : undefined };
   }
