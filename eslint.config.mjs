@@ -10,7 +10,7 @@ const koffi = { name: 'koffi', message: 'Only native/ may import koffi.' };
 const vscode = { name: 'vscode', message: 'Only src/ (the extension host) may import vscode.' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'test/fixtures/build/**', 'test-results/**'] },
+  { ignores: ['dist/**', 'dist-test/**', 'node_modules/**', '.cache/**', 'test/fixtures/build/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -40,6 +40,29 @@ export default tseslint.config(
         }],
       }],
     },
+  },
+  {
+    // The stack-text parser is shared by the language server, the extension
+    // and the CLI: pure, so it may import neither vscode, nor the language
+    // server library, nor native code (only the pure context decoding).
+    files: ['stacktext/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [koffi, vscode],
+        patterns: [
+          { group: ['vscode-languageserver*', 'vscode-languageclient*'], message: 'stacktext/ is pure: the language server imports it, not the other way round.' },
+          {
+            group: ['**/native/*', '!**/native/engines', '**/native/engines/*', '!**/native/engines/inlineContext'],
+            message: 'stacktext/ may use only the pure InlineFrameContext decoding from native/.',
+          },
+        ],
+      }],
+    },
+  },
+  {
+    // The extension tests' mocha suite runs inside the extension host.
+    files: ['test/extension/suite/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [koffi] }] },
   },
   {
     files: ['bin/*.js'],

@@ -13,6 +13,13 @@ export const entryPoints = {
   'engine-host': 'native/host/worker.ts', // engine thread (worker_threads)
   cli: 'client/cli.ts',                // dbgeng-inline command line
   extension: 'src/extension.ts',       // VS Code extension host entry
+  'language-server': 'lsp/server.ts',  // windbg-stack language server (own process)
+};
+
+/** The extension tests' mocha suite, run inside a real extension host
+ *  (test/extension); kept out of dist/ so it never ships in the .vsix. */
+export const testEntryPoints = {
+  'extension/index': 'test/extension/suite/index.ts',
 };
 
 export async function build() {
@@ -25,7 +32,22 @@ export async function build() {
     format: 'cjs',
     target: 'node20',
     sourcemap: true,
-    external: ['koffi', 'vscode'],
+    // Loaded from node_modules at run time: koffi's native code, and
+    // iced-x86's WebAssembly file, which it reads from beside its own .js.
+    external: ['koffi', 'vscode', 'iced-x86'],
+    logLevel: 'warning',
+  });
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: testEntryPoints,
+    outdir: 'dist-test',
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: true,
+    // mocha is loaded from node_modules by the suite, as test-electron's are.
+    external: ['vscode', 'mocha'],
     logLevel: 'warning',
   });
 }

@@ -23,23 +23,28 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { buildFixtures } from './build-fixtures.mjs';
 import {
-  NODE_WIN_VERSION, cacheDir, downloadDir, koffiDir, koffiVersion, koffiWinDir,
+  NODE_WIN_VERSION, cacheDir, downloadDir, fixturesSrc, koffiDir, koffiVersion, koffiWinDir,
   nodeWinDir, nodeWinExe, repoRoot, winePrefix, wineEnv,
 } from './lib/paths.mjs';
 
-const APT_PACKAGES = ['wine', 'wine64', 'gcc-mingw-w64-x86-64', 'g++-mingw-w64-x86-64', 'clang', 'lld'];
+// An installed extension (the .vsix carries this script) has no test
+// programs to build: it needs Wine only, not the compilers.
+const hasFixtures = fs.existsSync(fixturesSrc);
+const APT_PACKAGES = hasFixtures
+  ? ['wine', 'wine64', 'gcc-mingw-w64-x86-64', 'g++-mingw-w64-x86-64', 'clang', 'lld']
+  : ['wine', 'wine64'];
 
 const isLinux = process.platform === 'linux';
 const isWindows = process.platform === 'win32';
 
-class SetupError extends Error {}
+export class SetupError extends Error {}
 
 function step(name, result) {
   console.log(`${name}: ${result}`);
 }
 
 /** Runs a command with its output streamed to ours; throws if it fails. */
-function runStreaming(cmd, args, opts = {}) {
+export function runStreaming(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], cwd: repoRoot, ...opts });
   if (r.error) throw new SetupError(`could not run ${cmd}: ${r.error.message}`);
   if (r.status !== 0) throw new SetupError(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
@@ -56,7 +61,7 @@ function readJson(file) {
 // --- a. apt packages --------------------------------------------------------
 
 /** The packages of `names` that dpkg does not list as installed. */
-function missingAptPackages(names) {
+export function missingAptPackages(names) {
   // One dpkg-query for all: about 10 ms. Unknown packages make it exit 1 and
   // complain on stderr; they are simply absent from stdout, i.e. missing.
   const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${Status}\n', ...names], { encoding: 'utf8' });
@@ -70,7 +75,7 @@ function missingAptPackages(names) {
   return names.filter((n) => !installed.has(n));
 }
 
-function isRoot() {
+export function isRoot() {
   if (process.env.DBGENG_SETUP_PRETEND_NOT_ROOT === '1') return false;
   return process.getuid?.() === 0;
 }
@@ -145,7 +150,7 @@ function tarballName(pkg, version) {
  * check os/cpu (npm install refuses these Windows-only packages on Linux) and
  * runs no scripts; npm verifies the registry's integrity hash on download.
  */
-function packTarball(pkg, version) {
+export function packTarball(pkg, version) {
   const file = path.join(downloadDir, tarballName(pkg, version));
   if (fs.existsSync(file)) return file;
   // Pack into a private folder and move the finished file in, so an
@@ -176,7 +181,7 @@ function packTarball(pkg, version) {
  * replacing dest. Extracts beside it first and renames, so an interrupted
  * setup never leaves a half-filled folder that the next run takes as done.
  */
-function extractTarball(tgz, dest) {
+export function extractTarball(tgz, dest) {
   const tmp = `${dest}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
@@ -252,6 +257,7 @@ function ensureWinePrefix() {
 // --- e. fixtures ------------------------------------------------------------
 
 function ensureFixtures() {
+  if (!hasFixtures) return step('fixtures', 'skipped (no test programs here: an installed extension)');
   const lines = [];
   const { built, upToDate } = buildFixtures({ log: (l) => lines.push(l) });
   if (built.length === 0) return step('fixtures', `ok (${upToDate} up to date)`);

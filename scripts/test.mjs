@@ -69,6 +69,12 @@ if (files.length === 0) {
 // dozens of tests failing with puzzling Wine errors.
 let status = run(process.execPath, [path.join(repoRoot, 'scripts', 'setup.mjs')]);
 if (status !== 0) process.exit(status);
+// Tests in a real VS Code (test/extension, test/ui) need code-server and
+// Chromium: installed on first use (about 4 minutes), a quick check after.
+if (files.some((f) => f.startsWith('test/extension/') || f.startsWith('test/ui/'))) {
+  status = run(process.execPath, [path.join(repoRoot, 'scripts', 'setup-vscode.mjs')]);
+  if (status !== 0) process.exit(status);
+}
 status = run(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')]);
 if (status !== 0) {
   console.error('build failed; not running tests');

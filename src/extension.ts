@@ -1,40 +1,71 @@
 /**
- * The extension host side: contributes the `dbgeng` debug type. Each
- * session gets its own adapter process (under Wine off Windows), so a
- * native fault can never take down the extension host; DAP is relayed over
- * a loopback socket.
+ * The extension host side of the `dbgeng` debugger:
+ *  - a DebugConfigurationProvider (defaults, clear errors for bad configurations)
+ *  - a DebugAdapterDescriptorFactory (the adapter in its own process; under Wine off Windows)
+ *  - a DebugAdapterTracker (DAP log in the "dbgeng" output channel; raw view refresh)
+ *  - "Show raw InlineFrameContext" (a windbg-stack virtual document)
+ *  - `${command:dbgeng.pickProcess}` for attach configurations
+ *  - the windbg-stack language client
  */
+import path from 'node:path';
 import * as vscode from 'vscode';
-import { connectAdapter, type AdapterConnection } from '../client/adapterProcess';
-import { frame, MessageReader } from '../client/dapFraming';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { DbgengAdapterFactory, DbgengTrackerFactory } from './adapterFactory';
+import { DbgengConfigurationProvider, DEBUG_TYPE } from './configProvider';
+import { startLanguageClient } from './languageClient';
+import { pickProcess } from './processPicker';
+import { RawContextView, resolveTarget } from './rawView';
 
-class SocketDebugAdapter implements vscode.DebugAdapter {
-  private readonly sent = new vscode.EventEmitter<vscode.DebugProtocolMessage>();
-  readonly onDidSendMessage = this.sent.event;
+let client: LanguageClient | undefined;
 
-  constructor(private readonly conn: AdapterConnection) {
-    const reader = new MessageReader((m) => this.sent.fire(m as vscode.DebugProtocolMessage));
-    conn.socket.on('data', (chunk: Buffer) => reader.push(chunk));
-  }
-
-  handleMessage(message: vscode.DebugProtocolMessage): void {
-    this.conn.socket.write(frame(message));
-  }
-
-  dispose(): void {
-    void this.conn.close();
-  }
+/** What tests (and other extensions) can reach through `extension.exports`. */
+export interface DbgengApi {
+  rawView: RawContextView;
+  output: vscode.OutputChannel;
 }
 
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): DbgengApi {
+  const output = vscode.window.createOutputChannel('dbgeng');
+  const log = (line: string) => output.appendLine(`${new Date().toISOString().slice(11, 23)} ${line}`);
+  const rawView = new RawContextView(log);
+
+  const offerSetup = (message: string) => {
+    void vscode.window.showErrorMessage(`dbgeng: ${message}`, 'Run setup').then((choice) => {
+      if (choice === 'Run setup') void vscode.commands.executeCommand('dbgeng.runSetup');
+    });
+  };
+
   context.subscriptions.push(
-    vscode.debug.registerDebugAdapterDescriptorFactory('dbgeng', {
-      async createDebugAdapterDescriptor() {
-        const conn = await connectAdapter({ root: context.extensionPath });
-        return new vscode.DebugAdapterInlineImplementation(new SocketDebugAdapter(conn));
-      },
+    output,
+    rawView.register(),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new DbgengConfigurationProvider()),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new DbgengAdapterFactory(context.extensionPath, log, offerSetup)),
+    vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, new DbgengTrackerFactory(
+      log,
+      (s, body) => rawView.onStopped(s, body),
+      (s) => rawView.onContinued(s),
+    )),
+    vscode.commands.registerCommand('dbgeng.showRawInlineFrameContext', async (...args: unknown[]) => {
+      const target = await resolveTarget(args, (id) => rawView.session(id));
+      if (!target) {
+        void vscode.window.showInformationMessage('dbgeng: Show raw InlineFrameContext needs a dbgeng debug session stopped in a thread.');
+        return undefined;
+      }
+      return rawView.show(target);
     }),
+    vscode.commands.registerCommand('dbgeng.pickProcess', () => pickProcess(context.extensionPath)),
+    vscode.commands.registerCommand('dbgeng.runSetup', () => {
+      const terminal = vscode.window.createTerminal({ name: 'dbgeng setup', cwd: context.extensionPath });
+      terminal.show();
+      terminal.sendText(`node "${path.join(context.extensionPath, 'scripts', 'setup.mjs')}"`);
+    }),
+    vscode.commands.registerCommand('dbgeng.showOutput', () => output.show(true)),
   );
+  client = startLanguageClient(context, output);
+  return { rawView, output };
 }
 
-export function deactivate(): void {}
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
