@@ -84,19 +84,17 @@ function ensureCodeServer() {
   // code-server's own install scripts check for Node 24 and build native
   // modules with node-gyp: run npm under Node 24, with its headers.
   const npmCli = path.join(node24Dir, 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
-  const env = {
-    ...process.env,
+  // Nothing an outer `npm ci`/`npm test` exported may reach this install:
+  // its npm_* variables describe another project and another Node (its
+  // user agent says node/v20, which code-server's install script refuses).
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+  Object.assign(env, {
     PATH: `${path.dirname(node24)}${path.delimiter}${process.env.PATH}`,
     npm_config_nodedir: node24Dir,
     npm_config_fund: 'false',
     npm_config_audit: 'false',
     npm_config_update_notifier: 'false',
-  };
-  // Drop what an outer `npm ci`/`npm test` exported that would change what
-  // this install does (a global or dry run, the outer project's lockfile...).
-  for (const k of Object.keys(env)) {
-    if (/^npm_(config_(global|location|dry_run|prefix|workspaces?|omit|include|production|save.*|package_lock.*)|lifecycle_.*|package_.*)$/i.test(k)) delete env[k];
-  }
+  });
   const npm = fs.existsSync(npmCli) ? [node24, [npmCli]] : ['npm', []];
   runStreaming(npm[0], [...npm[1], 'install', '--no-save', '--no-package-lock', '--loglevel=warn', `code-server@${CODE_SERVER_VERSION}`], {
     cwd: codeServerPrefix,
