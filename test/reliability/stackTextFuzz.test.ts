@@ -26,18 +26,12 @@ const SERVER_DOCUMENTS = 200;
 const PARSE_BUDGET_MS = 250;
 /** A parse still running after this never ends as far as anyone is concerned. */
 const HANG_MS = 2000;
-/**
- * What this fuzzing found in the parser, not fixed yet (stacktext/ is not
- * this suite's to change): these checks report, and will pass once fixed.
- *  - RE.hexOnly, /^\s*(?:[0-9a-fA-F`]+\s*)+$/, backtracks exponentially on a
- *    run of hex digits that ends in anything else: a 65-character line
- *    ("0123...def!") never finishes, and the server stops answering.
- *    Unambiguous and linear: /^\s*[0-9a-fA-F`]+(?:\s+[0-9a-fA-F`]+)*\s*$/.
- *  - RE.symbol's `.` does not match a lone "\r" (a line that \r?\n did not
- *    split: old Mac line ends, a stray CR) or U+2028/U+2029, so exec()
- *    returns null and parseFrameRow reads null[1]: TypeError.
+/*
+ * This fuzzing found two parser bugs, both fixed in stacktext/parse.ts and
+ * kept as checks here: an exponentially backtracking hex-line pattern (a
+ * 65-character line never finished parsing), and a lone "\r" that made
+ * parseFrameRow read null[1].
  */
-const PARSER_BUGS = 'stacktext/parse.ts: RE.hexOnly backtracks exponentially; RE.symbol returns null on a lone \\r and parseFrameRow throws';
 
 const SEED_TEXT = fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'stacktext', 'seed004-windbg.txt'), 'utf8');
 const SEED_LINES = SEED_TEXT.split(/\r?\n/);
@@ -132,7 +126,7 @@ describe(`the stack-text parser, fuzzed (seed ${SEED})`, () => {
   });
   after(() => parser?.close());
 
-  it(`${DOCUMENTS} mutated WinDbg listings: never throws, stays in bounds, stays fast`, { todo: PARSER_BUGS }, async () => {
+  it(`${DOCUMENTS} mutated WinDbg listings: never throws, stays in bounds, stays fast`, async () => {
     const g = generator(SEED);
     for (let i = 0; i < DOCUMENTS; i++) {
       const text = g.document();
@@ -141,7 +135,7 @@ describe(`the stack-text parser, fuzzed (seed ${SEED})`, () => {
     }
   });
 
-  it('lines built to make regular expressions backtrack parse in linear time', { todo: PARSER_BUGS }, async () => {
+  it('lines built to make regular expressions backtrack parse in linear time', async () => {
     for (const line of adversarialLines()) {
       await parser.check(line);
       await parser.check(`0:000> kb\n # ChildEBP RetAddr  Args to Child\n${line}\n${line}`);
@@ -207,7 +201,7 @@ describe(`the language server process, given fuzzed documents (seed ${SEED})`, (
     if (!client.exited) client.child.kill('SIGKILL');
   });
 
-  it(`${SERVER_DOCUMENTS} documents opened, edited and asked about: every request answered, the server alive`, { todo: PARSER_BUGS }, async () => {
+  it(`${SERVER_DOCUMENTS} documents opened, edited and asked about: every request answered, the server alive`, async () => {
     const g = generator(SEED + 2);
     const adversarial = adversarialLines();
     for (let i = 0; i < SERVER_DOCUMENTS; i++) {
