@@ -36,6 +36,17 @@ interface DoubleRun {
   output: string[];
 }
 
+/** A session whose adapter uses the double, logging to a folder of its own; `env` adds settings of the double. */
+async function startWithDouble(env: Record<string, string> = {}): Promise<DoubleRun> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbgeng-double-'));
+  const log = path.join(dir, 'violations.txt');
+  const trace = path.join(dir, 'trace.txt');
+  const s = await TestSession.start({ DBGENG_DOUBLE_LOG: log, DBGENG_DOUBLE_TRACE: trace, ...env });
+  const output: string[] = [];
+  s.dap.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
+  return { s, dir, log, trace, output };
+}
+
 const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8').split(/\r?\n/).filter(Boolean) : []);
 
 describe('dbgeng engine against the native double: seed 004 with inline frames', () => {
@@ -46,13 +57,8 @@ describe('dbgeng engine against the native double: seed 004 with inline frames',
   let raw: any;
 
   before(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbgeng-double-'));
-    const log = path.join(dir, 'violations.txt');
-    const trace = path.join(dir, 'trace.txt');
-    const s = await TestSession.start({ DBGENG_DOUBLE_LOG: log, DBGENG_DOUBLE_TRACE: trace });
-    const output: string[] = [];
-    s.dap.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
-    r = { s, dir, log, trace, output };
+    r = await startWithDouble();
+    const s = r.s;
     const stopped = s.waitForStop();
     await s.launch({ program: fixtureExe('sample'), engine: 'dbgeng', dbgengPath: dbgengDouble });
     stop = await stopped;
@@ -130,11 +136,8 @@ describe('dbgeng engine against the double with inline support off (.inline 0)',
   let raw: any;
 
   before(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbgeng-double-'));
-    const log = path.join(dir, 'violations.txt');
-    const trace = path.join(dir, 'trace.txt');
-    const s = await TestSession.start({ DBGENG_DOUBLE_LOG: log, DBGENG_DOUBLE_TRACE: trace, DBGENG_DOUBLE_INLINE: '0' });
-    r = { s, dir, log, trace, output: [] };
+    r = await startWithDouble({ DBGENG_DOUBLE_INLINE: '0' });
+    const s = r.s;
     const stopped = s.waitForStop();
     await s.launch({ program: fixtureExe('sample'), engine: 'dbgeng', dbgengPath: dbgengDouble });
     const stop = await stopped;
@@ -164,10 +167,7 @@ describe('dbgeng engine against the double with inline support off (.inline 0)',
 
 describe('dbgeng engine against the double: a source breakpoint', () => {
   it('binds through GetOffsetByLineWide and AddBreakpoint2, and stops with its id', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbgeng-double-'));
-    const log = path.join(dir, 'violations.txt');
-    const trace = path.join(dir, 'trace.txt');
-    const s = await TestSession.start({ DBGENG_DOUBLE_LOG: log, DBGENG_DOUBLE_TRACE: trace });
+    const { s, dir, log, trace } = await startWithDouble();
     try {
       const stopped = s.waitForStop();
       const [bound] = await s.launch({ program: fixtureExe('sample'), engine: 'dbgeng', dbgengPath: dbgengDouble }, [{ file: RUNASM, lines: [4] }]);
