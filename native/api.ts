@@ -65,6 +65,9 @@ export class EngineClient extends EventEmitter {
   setInstructionBreakpoints(addresses: string[]): Promise<BoundBreakpoint[]> { return this.call('setInstructionBreakpoints', addresses); }
   loadedSources(): Promise<string[]> { return this.call('loadedSources'); }
   variables(threadId: number, frameIndex: number): Promise<Variable[]> { return this.call('variables', threadId, frameIndex); }
+  children(handle: number, start?: number, count?: number): Promise<Variable[]> { return this.call('children', handle, start, count); }
+  evaluate(threadId: number, frameIndex: number, expression: string): Promise<Variable> { return this.call('evaluate', threadId, frameIndex, expression); }
+  setChild(handle: number, name: string, value: string): Promise<string> { return this.call('setChild', handle, name, value); }
   readMemory(address: string, count: number): Promise<MemoryBlock> { return this.call('readMemory', address, count); }
   writeMemory(address: string, data: string): Promise<number> { return this.call('writeMemory', address, data); }
   sourceLocations(addresses: string[]): Promise<SourceLocation[]> { return this.call('sourceLocations', addresses); }

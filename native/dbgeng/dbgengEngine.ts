@@ -269,6 +269,18 @@ export class DbgengEngine implements Engine {
     return captured.join('');
   }
 
+  children(_handle: number, _start?: number, _count?: number): Variable[] {
+    throw new EngineError('unsupported', 'The dbgeng engine does not expand values yet.');
+  }
+
+  evaluate(_threadId: number, _frameIndex: number, _expression: string): Variable {
+    throw new EngineError('unsupported', 'The dbgeng engine does not evaluate typed expressions yet.');
+  }
+
+  setChild(_handle: number, _name: string, _value: string): string {
+    throw new EngineError('unsupported', 'The dbgeng engine does not set members yet.');
+  }
+
   variables(_threadId: number, _frameIndex: number): Variable[] {
     throw new EngineError('unsupported', 'The dbgeng engine does not read variables yet; use "engine": "dbghelp".');
   }

@@ -89,14 +89,27 @@ export interface SymbolResolution {
   resolvedBy: 'inlineContext' | 'offset' | 'none';
 }
 
-/** A local or parameter of a frame, with its value as text. */
+/**
+ * A local or parameter of a frame, a member or element of one, or the
+ * result of an expression, with its value as text (the way WinDbg's and
+ * Visual Studio's watch windows show it).
+ */
 export interface Variable {
   name: string;
-  kind: 'local' | 'parameter';
+  kind: 'local' | 'parameter' | 'member' | 'element' | 'value';
   type: string;
   value: string;
   /** Where it lives in memory, when it does. */
   address?: string;
+  /**
+   * Set when the value has parts to show (struct or union members, array
+   * elements, what a pointer points to): pass it to `children`. Issued by the
+   * engine, valid until the debuggee runs again.
+   */
+  childrenHandle?: number;
+  /** How many children are array elements (the rest are named), for paging. */
+  indexedChildren?: number;
+  namedChildren?: number;
 }
 
 /** Debuggee memory; `data` base64, `unreadable` bytes after it could not be read. */
@@ -168,6 +181,21 @@ export interface Engine {
   setSourceBreakpoints(path: string, locations: BreakpointLocation[]): BoundBreakpoint[];
   /** The locals and parameters of a frame (by its index in the stack), inline frames their own. */
   variables(threadId: number, frameIndex: number): Variable[];
+  /**
+   * The parts of a structured value (`Variable.childrenHandle`): members,
+   * elements [start, start+count), or the pointee.
+   */
+  children(handle: number, start?: number, count?: number): Variable[];
+  /**
+   * Evaluates a C expression in a frame: its locals and parameters (an inline
+   * frame its own), registers ($rax or rax), literals, members (. and ->),
+   * array elements, pointer dereference, address-of, casts to base and
+   * pointer types, and the arithmetic, comparison and logical operators.
+   * Throws EngineError 'badExpression' with a message saying what is wrong.
+   */
+  evaluate(threadId: number, frameIndex: number, expression: string): Variable;
+  /** Sets a member or element of a structured value (a `children` entry); returns the new value as shown. */
+  setChild(handle: number, name: string, value: string): string;
   /** Runs an engine command (dbgeng: ExecuteWide) and returns its output. */
   execute(command: string): string;
   /** Sets a local, parameter (scope 'locals') or register ('registers') of a frame; returns the new value as shown. */

@@ -368,6 +368,18 @@ export class DbghelpEngine implements Engine {
     return bound;
   }
 
+  children(_handle: number, _start?: number, _count?: number): Variable[] {
+    throw new EngineError('unsupported', 'The dbghelp engine does not expand values yet.');
+  }
+
+  evaluate(_threadId: number, _frameIndex: number, _expression: string): Variable {
+    throw new EngineError('unsupported', 'The dbghelp engine does not evaluate typed expressions yet.');
+  }
+
+  setChild(_handle: number, _name: string, _value: string): string {
+    throw new EngineError('unsupported', 'The dbghelp engine does not set members yet.');
+  }
+
   variables(threadId: number, frameIndex: number): Variable[] {
     const thread = this.threadTable.get(threadId);
     if (!thread) throw new EngineError('noThread', `Thread ${threadId} does not exist (any more).`);
