@@ -17,7 +17,7 @@ export function configurationProblem(config: LaunchCheckConfig): string | undefi
     const n = typeof pid === 'string' ? Number(pid.trim()) : pid;
     if (pid === undefined || pid === '') return '"processId" is missing: set it to a process id, or to "${command:dbgeng.pickProcess}" to pick one.';
     if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) return `"processId" must be a process id (a positive whole number), not ${JSON.stringify(pid)}.`;
-    return 'Attaching to a running process is not supported by the dbgeng adapter yet. Use a "launch" configuration to start the program under the debugger.';
+    return engineProblem(config);
   }
   if (config.request !== 'launch') return `"request" must be "launch" or "attach", not ${JSON.stringify(config.request)}.`;
   if (typeof config.program !== 'string' || config.program.trim() === '') {
@@ -41,6 +41,11 @@ export function configurationProblem(config: LaunchCheckConfig): string | undefi
     || !Object.values(config.env).every((v) => typeof v === 'string' || v === null))) {
     return '"env" must be an object of strings, for example {"NAME": "value"} (null removes a variable).';
   }
+  return engineProblem(config);
+}
+
+/** The attributes launch and attach share: which engine, and where its dbgeng.dll is. */
+function engineProblem(config: LaunchCheckConfig): string | undefined {
   if (config.engine !== undefined && !['auto', 'dbgeng', 'dbghelp'].includes(config.engine)) return `"engine" must be "auto", "dbgeng" or "dbghelp", not ${JSON.stringify(config.engine)}.`;
   if (config.stopOnEntry !== undefined && typeof config.stopOnEntry !== 'boolean') return '"stopOnEntry" must be true or false.';
   if (config.dbgengPath !== undefined && (typeof config.dbgengPath !== 'string' || !fs.existsSync(config.dbgengPath))) {

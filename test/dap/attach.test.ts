@@ -3,41 +3,22 @@
  * attached to again), and end it on request. Bad ids get clear errors.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DapError } from '../../client/dapClient';
-import { winePaths } from '../../adapter/paths';
 import { fixtureExe } from '../support/fixtures';
+import { startSpinningProgram, type RunningProgram } from '../support/runningProgram';
 import { TestSession } from '../support/dapSession';
 
 describe('attach and detach', () => {
-  let child: ChildProcess;
+  let program: RunningProgram;
   let pid: number;
-  let dir: string;
-  let childExited = false;
 
   before(async () => {
-    const paths = await import('../../scripts/lib/paths.mjs');
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbgeng-attach-'));
-    const pidFile = path.join(dir, 'pid.txt');
-    const [cmd, args] = paths.windowsCommand(fixtureExe('inline_many'), ['pidfile', paths.needsWine ? winePaths.toEngine(pidFile) : pidFile]);
-    child = spawn(cmd, args, { env: paths.wineEnv(), stdio: 'ignore' });
-    child.on('exit', () => (childExited = true));
-    const deadline = Date.now() + 30_000;
-    while (!fs.existsSync(pidFile) || !fs.readFileSync(pidFile, 'utf8').trim()) {
-      assert.ok(Date.now() < deadline, 'the program did not write its process id');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+    program = await startSpinningProgram();
+    pid = program.pid;
   });
-  after(() => {
-    if (!childExited) child.kill('SIGKILL');
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => program.stop());
 
   async function attachAndPause(): Promise<{ s: TestSession; frames: DebugProtocol.StackFrame[]; output: string[] }> {
     const s = await TestSession.start();
@@ -61,17 +42,16 @@ describe('attach and detach', () => {
     await s.dap.request('disconnect', {});
     await s.conn.close();
     await new Promise((r) => setTimeout(r, 500));
-    assert.equal(childExited, false, 'the program runs on after detach');
+    assert.equal(program.exited, false, 'the program runs on after detach');
   });
 
   it('can attach again (the detach was clean), and disconnect with terminateDebuggee ends it', async () => {
     const { s, frames } = await attachAndPause();
     assert.ok(frames.some((f) => f.name === 'spin_forever'));
-    const exited = new Promise((r) => child.once('exit', r));
     await s.dap.request('disconnect', { terminateDebuggee: true });
     await s.conn.close();
-    await Promise.race([exited, new Promise((_, no) => setTimeout(() => no(new Error('the program did not end')), 10_000))]);
-    assert.equal(childExited, true);
+    await Promise.race([program.ended, new Promise((_, no) => setTimeout(() => no(new Error('the program did not end')), 10_000))]);
+    assert.equal(program.exited, true);
   });
 
   it('a process id that does not exist gets a clear error', async () => {

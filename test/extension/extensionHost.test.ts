@@ -18,6 +18,7 @@ import type { Browser } from 'playwright-core';
 import { CodeServer, codeServerUnavailable, launchBrowser, processGroupMembers, testResults, waitForWorkbench } from '../support/codeServer';
 import { repoRoot } from '../support/fixtures';
 import { processesRunning } from '../support/processes';
+import { startSpinningProgram, type RunningProgram } from '../support/runningProgram';
 
 const suiteIndex = path.join(repoRoot, 'dist-test', 'extension', 'index.js');
 const report = path.join(testResults, 'extension-tests.json');
@@ -31,13 +32,19 @@ describe('extension tests in a real VS Code extension host (code-server)', { ski
   let exitCode: number | undefined;
   let results: Report | undefined;
   let pgid = 0;
+  // The program the attach test attaches to (and must leave running).
+  let spinning: RunningProgram | undefined;
 
   before(async () => {
     assert.ok(fs.existsSync(suiteIndex), `${suiteIndex} is not built (scripts/build.mjs builds it)`);
     fs.rmSync(report, { force: true });
+    spinning = await startSpinningProgram();
     server = await CodeServer.start({
       args: ['--vscode-option', 'enable-smoke-test-driver'],
-      env: process.env.DBGENG_EXTENSION_TEST_GREP ? { DBGENG_EXTENSION_TEST_GREP: process.env.DBGENG_EXTENSION_TEST_GREP } : undefined,
+      env: {
+        DBGENG_TEST_ATTACH_PID: String(spinning.pid),
+        ...(process.env.DBGENG_EXTENSION_TEST_GREP ? { DBGENG_EXTENSION_TEST_GREP: process.env.DBGENG_EXTENSION_TEST_GREP } : {}),
+      },
     });
     pgid = server.process.pid!;
     browser = await launchBrowser();
@@ -61,6 +68,7 @@ describe('extension tests in a real VS Code extension host (code-server)', { ski
   });
 
   after(async () => {
+    spinning?.stop();
     await browser?.close().catch(() => undefined);
     if (server) {
       fs.copyFileSync(server.logFile, path.join(testResults, 'extension-tests.code-server.log'));
@@ -80,7 +88,8 @@ describe('extension tests in a real VS Code extension host (code-server)', { ski
   // One node:test per mocha test, so each shows (and counts) by name.
   const titles = [
     'contributes the command, the language and the debugger',
-    'refuses a configuration without a program, with a non-PE program, and attach (not supported yet)',
+    'refuses a configuration without a program, with a non-PE program, and attach without a process id',
+    'attaches to a running program by process id, pauses it in its loop, and detaches leaving it running',
     'stops in helper with helper (Inline), middle (Inline), outer, main on the stack',
     '"Show raw InlineFrameContext" opens a windbg-stack document with the raw contexts, read by the language server',
     'the raw view refreshes at every stop (pause, continue, pause)',
@@ -93,6 +102,12 @@ describe('extension tests in a real VS Code extension host (code-server)', { ski
       assert.equal(r.state, 'passed', r.error);
     });
   }
+
+  it('the program the session attached to runs on after the session ended (detached, not killed or left suspended)', async () => {
+    assert.ok(spinning, 'the program was not started');
+    assert.equal(spinning.exited, false, 'the attached program ended');
+    assert.ok(processesRunning('inline_many.exe').length > 0, 'no inline_many.exe process');
+  });
 
   it('leaves no code-server, adapter or debuggee process behind', async () => {
     await browser?.close();

@@ -48,6 +48,10 @@ describe('launch configuration checks', () => {
   it('accepts a good configuration', () => {
     assert.equal(configurationProblem({ ...ok, args: ['break'], cwd: tmp, env: { A: 'b', B: null }, engine: 'dbghelp', stopOnEntry: true }), undefined);
   });
+  it('accepts an attach configuration with a process id (a number, or the picker\'s string)', () => {
+    assert.equal(configurationProblem({ type: 'dbgeng', request: 'attach', processId: 1234, engine: 'auto' }), undefined);
+    assert.equal(configurationProblem({ type: 'dbgeng', request: 'attach', processId: ' 1234 ' }), undefined);
+  });
   it('says what is wrong, and what to do', () => {
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ type: 'dbgeng', request: 'launch' }, /"program" is missing: set it in launch.json/],
@@ -61,7 +65,8 @@ describe('launch configuration checks', () => {
       [{ ...ok, dbgengPath: path.join(tmp, 'dbgeng.dll') }, /"dbgengPath" must name an existing dbgeng.dll/],
       [{ type: 'dbgeng', request: 'attach' }, /"processId" is missing/],
       [{ type: 'dbgeng', request: 'attach', processId: 'abc' }, /must be a process id/],
-      [{ type: 'dbgeng', request: 'attach', processId: '1234' }, /Attaching to a running process is not supported by the dbgeng adapter yet/],
+      [{ type: 'dbgeng', request: 'attach', processId: 0 }, /must be a process id/],
+      [{ type: 'dbgeng', request: 'attach', processId: 1234, engine: 'windbg' }, /"engine" must be "auto", "dbgeng" or "dbghelp"/],
       [{ type: 'dbgeng', request: 'debug' }, /"request" must be "launch" or "attach"/],
     ];
     for (const [config, message] of cases) assert.match(configurationProblem(config) ?? '(accepted)', message, JSON.stringify(config));

@@ -132,17 +132,47 @@ export function defineTests(): void {
       assert.deepEqual(Object.keys(dbg!.configurationAttributes).sort(), ['attach', 'launch']);
     });
 
-    it('refuses a configuration without a program, with a non-PE program, and attach (not supported yet)', async () => {
+    it('refuses a configuration without a program, with a non-PE program, and attach without a process id', async () => {
       let starts = 0;
       const d = vscode.debug.onDidStartDebugSession(() => starts++);
       try {
         assert.equal(await vscode.debug.startDebugging(undefined, { type: 'dbgeng', request: 'launch', name: 'no program' }), false);
         assert.equal(await vscode.debug.startDebugging(undefined, { type: 'dbgeng', request: 'launch', name: 'not PE', program: sampleSrc }), false);
-        assert.equal(await vscode.debug.startDebugging(undefined, { type: 'dbgeng', request: 'attach', name: 'attach', processId: 1234 }), false);
+        assert.equal(await vscode.debug.startDebugging(undefined, { type: 'dbgeng', request: 'attach', name: 'attach', processId: 'abc' }), false);
       } finally {
         d.dispose();
       }
       assert.equal(starts, 0, 'a session started for a refused configuration');
+    });
+
+    it('attaches to a running program by process id, pauses it in its loop, and detaches leaving it running', async function () {
+      this.timeout(180_000);
+      // The harness started the program (inline_many.exe pidfile) and passes its Windows process id.
+      const pid = Number(process.env.DBGENG_TEST_ATTACH_PID);
+      assert.ok(pid > 0, 'DBGENG_TEST_ATTACH_PID is not set by the harness');
+      const started = new Promise<vscode.DebugSession>((resolve) => {
+        const d = vscode.debug.onDidStartDebugSession((s) => {
+          if (s.type === 'dbgeng') {
+            d.dispose();
+            resolve(s);
+          }
+        });
+      });
+      // A string, as ${command:dbgeng.pickProcess} gives it.
+      assert.equal(await vscode.debug.startDebugging(undefined, { type: 'dbgeng', request: 'attach', name: 'attach', processId: String(pid) }), true);
+      const session = await started;
+      try {
+        await waitFor('the attach message', () => (watcher.output.some((o) => o.includes(`Attached to process ${pid}`)) ? true : undefined), 60_000);
+        await session.customRequest('pause', { threadId: 0 });
+        const stop = await watcher.nextStop();
+        assert.equal(stop.session.id, session.id);
+        const r = (await session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 20 })) as { stackFrames: { name: string }[] };
+        const names = r.stackFrames.map((f) => f.name);
+        assert.ok(names.includes('spin_forever'), `no spin_forever frame in ${JSON.stringify(names)}`);
+      } finally {
+        // Stopping an attach session detaches: the harness checks the program still runs.
+        await stopSession(session);
+      }
     });
 
     it('stops in helper with helper (Inline), middle (Inline), outer, main on the stack', async function () {
