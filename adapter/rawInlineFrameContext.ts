@@ -4,33 +4,17 @@
  * in the engine's encoding, and how its name was resolved. Seed of the
  * "Show raw InlineFrameContext" view and of the CLI's --json output.
  */
-import type { EngineClient, RawFrame } from '../native/api';
+import type { EngineClient } from '../native/api';
 import { decodeInlineContext, hex32 } from '../native/api';
 import { errors } from './errors';
 import type { PathMapper } from './paths';
 import { functionName } from './stack/frameNames';
 import { MAX_ALL_FRAMES } from './stack/stackTrace';
+import type { RawFrameContext, RawInlineFrameContextBody } from '../stacktext/rawContextBody';
 
 const PAGE = 1000;
 
-export interface RawFrameContext {
-  index: number;
-  physicalIndex: number;
-  inline: boolean;
-  instructionOffset: string;
-  returnOffset: string;
-  stackOffset: string;
-  inlineFrameContext: string;
-  decoded: ReturnType<typeof decodeInlineContext>;
-  resolvedBy: RawFrame['resolvedBy'];
-  name: string;
-  displacement?: number;
-  module?: string;
-  file?: string;
-  line?: number;
-}
-
-export async function rawInlineFrameContext(engine: EngineClient, paths: PathMapper, args: unknown, signal?: AbortSignal) {
+export async function rawInlineFrameContext(engine: EngineClient, paths: PathMapper, args: unknown, signal?: AbortSignal): Promise<RawInlineFrameContextBody> {
   const threadId = (args as { threadId?: unknown } | undefined)?.threadId;
   if (!Number.isSafeInteger(threadId)) throw errors.badAttribute('threadId', 'the number of a thread');
   const { inlineContextEncoding: encoding, kind } = await engine.describe();
@@ -62,5 +46,5 @@ export async function rawInlineFrameContext(engine: EngineClient, paths: PathMap
       break;
     }
   }
-  return { threadId, engine: kind, encoding, frames, complete };
+  return { threadId: threadId as number, engine: kind, encoding, frames, complete };
 }

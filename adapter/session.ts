@@ -16,6 +16,7 @@ import { toDapEvent } from './events';
 import { parseAttachConfig, parseLaunchConfig, type AttachArguments, type LaunchArguments } from './launchConfig';
 import { identityPaths, winePaths, type PathMapper } from './paths';
 import { rawInlineFrameContext } from './rawInlineFrameContext';
+import { RAW_INLINE_FRAME_CONTEXT_REQUEST } from '../stacktext/rawContextBody';
 import { Cancellation } from './cancellation';
 import { screenRequest } from './requests';
 import { FrameStore } from './stack/frameStore';
@@ -406,7 +407,7 @@ export class DbgengSession extends DebugSession {
 
   protected override async customRequest(command: string, response: DebugProtocol.Response, args: unknown): Promise<void> {
     await this.run(response, async () => {
-      if (command === 'rawInlineFrameContext') {
+      if (command === RAW_INLINE_FRAME_CONTEXT_REQUEST) {
         const signal = this.cancellation.begin(response.request_seq);
         try {
           response.body = await rawInlineFrameContext(this.requireEngine(), this.paths, args, signal);

@@ -14,6 +14,7 @@ import { DapClient, DapError } from './dapClient';
 import { formatStack, type StackRow } from '../adapter/stack/stackText';
 import { RuntimeMissingError } from './windowsRuntime';
 import { decodeCommand, DecodeUsageError } from './decodeCommand';
+import { RAW_INLINE_FRAME_CONTEXT_REQUEST, type RawInlineFrameContextArguments, type RawInlineFrameContextBody } from '../stacktext/rawContextBody';
 
 const root = path.resolve(__dirname, '..');
 
@@ -95,14 +96,10 @@ async function setBreakpoints(dap: DapClient, breaks: string[]): Promise<void> {
   }
 }
 
-interface RawFrame {
-  index: number; inline: boolean; name: string; displacement?: number; module?: string; file?: string; line?: number;
-  instructionOffset: string; returnOffset: string; stackOffset: string; inlineFrameContext: string;
-}
-
 async function printStop(dap: DapClient, stop: DebugProtocol.StoppedEvent, json: boolean): Promise<void> {
   const threadId = stop.body.threadId ?? 0;
-  const raw = (await dap.request('rawInlineFrameContext', { threadId })).body as { frames: RawFrame[]; complete?: boolean };
+  const args: RawInlineFrameContextArguments = { threadId };
+  const raw = (await dap.request(RAW_INLINE_FRAME_CONTEXT_REQUEST, args)).body as RawInlineFrameContextBody;
   const trace = await dap.request<DebugProtocol.StackTraceResponse>('stackTrace', { threadId, startFrame: 0, levels: 0 });
   const rows = raw.frames.map((f, k) => {
     const d = trace.body.stackFrames[k];

@@ -5,7 +5,8 @@
  * `rawInlineFrameContext`. It refreshes at every stop of its session.
  */
 import * as vscode from 'vscode';
-import { formatRawView, formatRawViewMessage, type RawContextBody } from '../stacktext/rawView';
+import { RAW_INLINE_FRAME_CONTEXT_REQUEST, type RawInlineFrameContextArguments, type RawInlineFrameContextBody } from '../stacktext/rawContextBody';
+import { formatRawView, formatRawViewMessage } from '../stacktext/rawView';
 
 export const RAW_SCHEME = 'dbgeng-raw';
 export const LANGUAGE_ID = 'windbg-stack';
@@ -104,7 +105,8 @@ export class RawContextView implements vscode.TextDocumentContentProvider {
     if (!st) return formatRawViewMessage(threadId, 'The debug session has ended.');
     if (st.running && st.stops > 0) return formatRawViewMessage(threadId, 'The program is running; this view refreshes at the next stop.');
     try {
-      const body = (await st.session.customRequest('rawInlineFrameContext', { threadId })) as RawContextBody;
+      const args: RawInlineFrameContextArguments = { threadId };
+      const body = (await st.session.customRequest(RAW_INLINE_FRAME_CONTEXT_REQUEST, args)) as RawInlineFrameContextBody;
       return formatRawView(body, { reason: st.reason, stop: st.stops, selectedFrame: frame !== null ? Number(frame) : undefined });
     } catch (e) {
       this.log(`rawInlineFrameContext failed: ${(e as Error).message}`);

@@ -6,28 +6,17 @@
  */
 import { decodedLine, decodedToken } from './describe';
 import type { InlineContextEncoding } from '../native/engines/inlineContext';
+import type { RawFrameContext, RawInlineFrameContextBody } from './rawContextBody';
 
-/** The body of the adapter's `rawInlineFrameContext` response (the fields this view uses). */
-export interface RawContextBody {
-  threadId: number;
-  engine: string;
-  encoding: InlineContextEncoding;
-  frames: {
-    index: number;
-    physicalIndex: number;
-    inline: boolean;
-    instructionOffset: string;
-    returnOffset: string;
-    stackOffset: string;
-    inlineFrameContext: string;
-    resolvedBy: string;
-    name: string;
-    displacement?: number;
-    module?: string;
-    file?: string;
-    line?: number;
-  }[];
-}
+/**
+ * What the view needs of the `rawInlineFrameContext` answer: all of it but
+ * the decoded fields, which it derives from the raw value itself (so text
+ * recorded without them formats the same).
+ */
+export type RawViewBody = Omit<RawInlineFrameContextBody, 'frames' | 'complete'> & {
+  frames: Omit<RawFrameContext, 'decoded'>[];
+  complete?: boolean;
+};
 
 export interface RawViewInfo {
   /** Why the thread stopped ("breakpoint", "exception"...). */
@@ -51,7 +40,7 @@ const hex16 = (v: string) => {
   }
 };
 
-export function formatRawView(body: RawContextBody, info: RawViewInfo = {}): string {
+export function formatRawView(body: RawViewBody, info: RawViewInfo = {}): string {
   const out: string[] = [];
   out.push(`* Raw InlineFrameContext: thread ${body.threadId}, engine ${body.engine}, encoding ${body.encoding}`);
   out.push(`* ${ENCODING_TEXT[body.encoding]}`);
