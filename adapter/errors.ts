@@ -21,6 +21,7 @@ export const errors = {
   badEnv: () => new UserError(1003, '"env" must be an object of strings, for example {"NAME": "value"} (null removes a variable).'),
   badAttribute: (name: string, expected: string) => new UserError(1004, `"${name}" must be ${expected}.`),
   notLaunched: () => new UserError(1005, 'No program is being debugged yet. Start one with a launch request first.'),
+  cannotRestartAttached: () => new UserError(1009, 'Restart starts the launched program again; this session attached to a running process. Disconnect, then attach again.'),
   notStopped: () => new UserError(1006, 'The program is running. Pause it first.'),
   engine: (message: string) => new UserError(1100, message),
   engineDied: (message: string) => new UserError(1101, `The debugger engine stopped working: ${message} The session has ended; start it again.`),

@@ -4,7 +4,7 @@
  * every native call goes through the EngineClient to the engine thread.
  */
 import {
-  DebugSession, InitializedEvent, OutputEvent, Response, StoppedEvent, TerminatedEvent, Thread,
+  BreakpointEvent, DebugSession, InitializedEvent, OutputEvent, Response, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { EngineClient, EngineRequestError, EXCEPTION_FILTERS, type BoundBreakpoint, type EngineEvent, type ExceptionInfo } from '../native/api';
@@ -13,7 +13,8 @@ import { disassemble } from './disassembly';
 import { memoryAddress, readMemory, writeMemory } from './memory';
 import { errors, UserError } from './errors';
 import { toDapEvent } from './events';
-import { parseAttachConfig, parseLaunchConfig, type AttachArguments, type LaunchArguments } from './launchConfig';
+import { parseAttachConfig, parseLaunchConfig, type AttachArguments, type LaunchArguments, type LaunchConfig } from './launchConfig';
+import { BreakpointIds } from './breakpointIds';
 import { identityPaths, winePaths, type PathMapper } from './paths';
 import { rawInlineFrameContext } from './rawInlineFrameContext';
 import { RAW_INLINE_FRAME_CONTEXT_REQUEST } from '../stacktext/rawContextBody';
@@ -43,7 +44,8 @@ export class DbgengSession extends DebugSession {
   /** Inline frames in the Call Stack (the console's .inline 0 hides them, as WinDbg's does). */
   private inlineShown = true;
   private readonly modules = new Map<string, { name: string; path: string; base: string; symbolStatus: string }>();
-  private readonly boundBreakpoints = new Map<string, { id: number; where: string; verified: boolean; addresses: string[] }[]>();
+  /** Every bound breakpoint by group, under the id the client knows. */
+  private readonly boundBreakpoints = new Map<string, { id: number; where: string; verified: boolean; addresses: string[]; line?: number; message?: string }[]>();
   private editorFunctionBreakpoints: DebugProtocol.FunctionBreakpoint[] = [];
   private consoleFunctionBreakpoints: string[] = [];
   private stopOnEntry = false;
@@ -54,6 +56,17 @@ export class DbgengSession extends DebugSession {
   private readonly cancellation = new Cancellation();
   /** Why the engine thread died, once it has. */
   private engineFault?: string;
+  /** What was launched, to launch it again at a restart. */
+  private launchConfig?: LaunchConfig;
+  /** Counts engines: events of an engine a restart replaced are not shown. */
+  private engineGeneration = 0;
+  private readonly breakpointIds = new BreakpointIds();
+  /** The last breakpoint requests, bound again in the new process at a restart. */
+  private readonly sourceBreakpointArgs = new Map<string, DebugProtocol.SetBreakpointsArguments>();
+  private instructionBreakpointArgs?: DebugProtocol.SetInstructionBreakpointsArguments;
+  private exceptionFilters?: string[];
+  /** During a restart: each breakpoint group's ids as the client knows them, in binding order. */
+  private restoring?: Map<string, number[]>;
 
   constructor(private readonly options: SessionOptions = {}) {
     super();
@@ -86,6 +99,7 @@ export class DbgengSession extends DebugSession {
       supportsConfigurationDoneRequest: true,
       supportsDelayedStackTraceLoading: true,
       supportsTerminateRequest: true,
+      supportsRestartRequest: true,
       supportsFunctionBreakpoints: true,
       supportsConditionalBreakpoints: true,
       supportsSetVariable: true,
@@ -124,8 +138,13 @@ export class DbgengSession extends DebugSession {
       dbgengPath: dbgengPath ? winePaths.toEngine(dbgengPath) : undefined,
     });
     this.engine = engine;
-    engine.on('event', (e: EngineEvent) => this.onEngineEvent(e));
-    engine.on('fault', (e: Error) => this.onEngineFault(e));
+    const generation = this.engineGeneration;
+    engine.on('event', (e: EngineEvent) => {
+      if (generation === this.engineGeneration) this.onEngineEvent(e);
+    });
+    engine.on('fault', (e: Error) => {
+      if (generation === this.engineGeneration) this.onEngineFault(e);
+    });
     const description = await engine.describe();
     this.engineKind = description.kind;
     this.paths = description.wineVersion ? winePaths : identityPaths;
@@ -147,50 +166,119 @@ export class DbgengSession extends DebugSession {
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
     await this.run(response, async () => {
-      const config = parseLaunchConfig(args);
-      const engine = await this.startEngine(config.engine, config.dbgengPath);
-      const result = await this.orRelease(engine.launch({
-        program: this.paths.toEngine(config.program),
-        args: config.args,
-        cwd: config.cwd ? this.paths.toEngine(config.cwd) : undefined,
-        env: config.env,
-      }));
-      this.stopOnEntry = config.stopOnEntry;
-      this.mainThreadId = (await engine.threads())[0]?.id ?? 0;
-      this.sendEvent(new OutputEvent(`Engine: ${result.engineReason}. Process ${result.processId}.\n`, 'console'));
+      await this.launchProgram(parseLaunchConfig(args), 'Process');
       this.sendEvent(new InitializedEvent());
+    });
+  }
+
+  /** Starts an engine thread and the program under it, stopped at the loader breakpoint. */
+  private async launchProgram(config: LaunchConfig, what: string): Promise<void> {
+    const engine = await this.startEngine(config.engine, config.dbgengPath);
+    const result = await this.orRelease(engine.launch({
+      program: this.paths.toEngine(config.program),
+      args: config.args,
+      cwd: config.cwd ? this.paths.toEngine(config.cwd) : undefined,
+      env: config.env,
+    }));
+    this.launchConfig = config;
+    this.stopOnEntry = config.stopOnEntry;
+    this.mainThreadId = (await engine.threads())[0]?.id ?? 0;
+    this.sendEvent(new OutputEvent(`Engine: ${result.engineReason}. ${what} ${result.processId}.\n`, 'console'));
+  }
+
+  /**
+   * restart: ends the program and launches it again in the same session
+   * (with the new configuration when the client sends one), binds the
+   * breakpoints again under the ids the client knows, and goes on as after
+   * configurationDone. An attached process is not ours to start again.
+   */
+  protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
+    await this.run(response, async () => {
+      if (this.attached) throw errors.cannotRestartAttached();
+      if (!this.launchConfig) throw errors.notLaunched();
+      const config = args?.arguments ? parseLaunchConfig(args.arguments as LaunchArguments) : this.launchConfig;
+      this.engineGeneration++;
+      await this.disposeEngine();
+      this.frames.clear();
+      this.variables.clear();
+      this.lastException.clear();
+      this.modules.clear();
+      this.restoring = new Map([...this.boundBreakpoints].map(([key, list]) => [key, list.map((b) => b.id)]));
+      this.breakpointIds.newEngine();
+      try {
+        await this.launchProgram(config, 'Restarted: process');
+        await this.bindBreakpointsAgain();
+      } finally {
+        this.restoring = undefined;
+      }
+      if (this.stopOnEntry) this.sendEvent(new StoppedEvent('entry', this.mainThreadId));
+      else await this.resume();
+    });
+  }
+
+  /** After a restart: the last breakpoint requests, in the new process; the client hears of any that bind differently. */
+  private async bindBreakpointsAgain(): Promise<void> {
+    const engine = this.requireEngine();
+    if (this.exceptionFilters) await engine.setExceptionFilters(this.exceptionFilters);
+    const before = new Map([...this.boundBreakpoints].map(([key, list]) => [key, new Map(list.map((b) => [b.id, b.verified]))]));
+    for (const args of this.sourceBreakpointArgs.values()) await this.bindSourceBreakpoints(args);
+    await this.sendFunctionBreakpoints();
+    if (this.instructionBreakpointArgs) await this.bindInstructionBreakpoints(this.instructionBreakpointArgs);
+    for (const [key, list] of this.boundBreakpoints) {
+      for (const b of list) {
+        if (before.get(key)?.get(b.id) !== b.verified) this.sendEvent(new BreakpointEvent('changed', { id: b.id, verified: b.verified }));
+      }
+    }
+  }
+
+  /** The ids the client knows for a group's breakpoints as bound (at a restart, the ones it knew before). */
+  private clientIds(key: string, bound: BoundBreakpoint[]): number[] {
+    const known = this.restoring?.get(key);
+    return bound.map((b, i) => {
+      const old = known?.[i];
+      if (old !== undefined) this.breakpointIds.restore(b.id, old);
+      return this.breakpointIds.toClient(b.id);
     });
   }
 
   protected override async setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): Promise<void> {
     await this.run(response, async () => {
       const sourcePath = args.source.path;
-      const lines = (args.breakpoints ?? args.lines?.map((line) => ({ line })) ?? []).map((b) => ({ line: b.line }));
       if (!sourcePath) {
-        response.body = { breakpoints: lines.map(() => ({ verified: false, message: 'Breakpoints need a source file with a path.' })) };
+        const count = args.breakpoints?.length ?? args.lines?.length ?? 0;
+        response.body = { breakpoints: Array.from({ length: count }, () => ({ verified: false, message: 'Breakpoints need a source file with a path.' })) };
         return;
       }
-      const bound = await this.requireEngine().setSourceBreakpoints(this.paths.toEngine(sourcePath), lines);
-      const specs = args.breakpoints ?? lines;
-      this.policies.replace(`source:${sourcePath.toLowerCase()}`, bound.map((b, i) => ({ id: b.id, spec: specs[i] ?? { line: b.line } })));
-      this.boundBreakpoints.set(`source:${sourcePath}`, bound.map((b) => ({ id: b.id, where: `${sourcePath}:${b.line}`, verified: b.verified, addresses: b.addresses })));
-      response.body = {
-        breakpoints: bound.map((b) => ({ id: b.id, verified: b.verified, line: b.line, message: b.message, source: args.source, instructionReference: b.addresses[0] })),
-      };
+      this.sourceBreakpointArgs.set(sourcePath, args);
+      response.body = { breakpoints: await this.bindSourceBreakpoints(args) };
     });
+  }
+
+  private async bindSourceBreakpoints(args: DebugProtocol.SetBreakpointsArguments): Promise<DebugProtocol.Breakpoint[]> {
+    const sourcePath = args.source.path!;
+    const lines = (args.breakpoints ?? args.lines?.map((line) => ({ line })) ?? []).map((b) => ({ line: b.line }));
+    const bound = await this.requireEngine().setSourceBreakpoints(this.paths.toEngine(sourcePath), lines);
+    const specs = args.breakpoints ?? lines;
+    this.policies.replace(`source:${sourcePath.toLowerCase()}`, bound.map((b, i) => ({ id: b.id, spec: specs[i] ?? { line: b.line } })));
+    const key = `source:${sourcePath}`;
+    const ids = this.clientIds(key, bound);
+    this.boundBreakpoints.set(key, bound.map((b, i) => ({ id: ids[i]!, where: `${sourcePath}:${b.line}`, verified: b.verified, addresses: b.addresses })));
+    return bound.map((b, i) => ({ id: ids[i], verified: b.verified, line: b.line, message: b.message, source: args.source, instructionReference: b.addresses[0] }));
   }
 
   protected override async setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): Promise<void> {
     await this.run(response, async () => {
       this.editorFunctionBreakpoints = args.breakpoints;
-      const bound = (await this.sendFunctionBreakpoints()).slice(0, args.breakpoints.length);
-      response.body = { breakpoints: bound.map((b) => ({ id: b.id, verified: b.verified, line: b.line || undefined, message: b.message, instructionReference: b.addresses[0] })) };
+      await this.sendFunctionBreakpoints();
+      const shown = this.boundBreakpoints.get('functions') ?? [];
+      response.body = { breakpoints: shown.map((b) => ({ id: b.id, verified: b.verified, line: b.line || undefined, message: b.message, instructionReference: b.addresses[0] })) };
     });
   }
 
   protected override async setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): Promise<void> {
     await this.run(response, async () => {
-      await this.requireEngine().setExceptionFilters(args.filters ?? []);
+      this.exceptionFilters = args.filters ?? [];
+      await this.requireEngine().setExceptionFilters(this.exceptionFilters);
     });
   }
 
@@ -224,12 +312,18 @@ export class DbgengSession extends DebugSession {
 
   protected override async setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): Promise<void> {
     await this.run(response, async () => {
-      const addresses = args.breakpoints.map((b) => memoryAddress(b.instructionReference, b.offset));
-      const bound = await this.requireEngine().setInstructionBreakpoints(addresses);
-      this.policies.replace('instructions', bound.map((b, i) => ({ id: b.id, spec: { line: 0, condition: args.breakpoints[i]!.condition, hitCondition: args.breakpoints[i]!.hitCondition } })));
-      this.boundBreakpoints.set('instructions', bound.map((b, i) => ({ id: b.id, where: `instruction ${addresses[i]}`, verified: b.verified, addresses: b.addresses })));
-      response.body = { breakpoints: bound.map((b) => ({ id: b.id, verified: b.verified, message: b.message, instructionReference: b.addresses[0] })) };
+      this.instructionBreakpointArgs = args;
+      response.body = { breakpoints: await this.bindInstructionBreakpoints(args) };
     });
+  }
+
+  private async bindInstructionBreakpoints(args: DebugProtocol.SetInstructionBreakpointsArguments): Promise<DebugProtocol.Breakpoint[]> {
+    const addresses = args.breakpoints.map((b) => memoryAddress(b.instructionReference, b.offset));
+    const bound = await this.requireEngine().setInstructionBreakpoints(addresses);
+    this.policies.replace('instructions', bound.map((b, i) => ({ id: b.id, spec: { line: 0, condition: args.breakpoints[i]!.condition, hitCondition: args.breakpoints[i]!.hitCondition } })));
+    const ids = this.clientIds('instructions', bound);
+    this.boundBreakpoints.set('instructions', bound.map((b, i) => ({ id: ids[i]!, where: `instruction ${addresses[i]}`, verified: b.verified, addresses: b.addresses })));
+    return bound.map((b, i) => ({ id: ids[i], verified: b.verified, message: b.message, instructionReference: b.addresses[0] }));
   }
 
   /** `modules` (the base class passes it on as a custom request). */
@@ -308,10 +402,13 @@ export class DbgengSession extends DebugSession {
     const names = [...this.editorFunctionBreakpoints.map((b) => b.name), ...this.consoleFunctionBreakpoints];
     const bound = await this.requireEngine().setFunctionBreakpoints(names);
     const editor = bound.slice(0, this.editorFunctionBreakpoints.length);
+    const fromConsole = bound.slice(editor.length);
     this.policies.replace('functions', editor.map((b, i) => ({ id: b.id, spec: this.editorFunctionBreakpoints[i]! })));
-    this.boundBreakpoints.set('functions', editor.map((b, i) => ({ id: b.id, where: `function ${names[i]}`, verified: b.verified, addresses: b.addresses })));
-    this.boundBreakpoints.set('console', bound.slice(editor.length).map((b, i) => ({ id: b.id, where: `bp ${this.consoleFunctionBreakpoints[i]}`, verified: b.verified, addresses: b.addresses })));
-    return bound;
+    const editorIds = this.clientIds('functions', editor);
+    const consoleIds = this.clientIds('console', fromConsole);
+    this.boundBreakpoints.set('functions', editor.map((b, i) => ({ id: editorIds[i]!, where: `function ${names[i]}`, verified: b.verified, addresses: b.addresses, line: b.line, message: b.message })));
+    this.boundBreakpoints.set('console', fromConsole.map((b, i) => ({ id: consoleIds[i]!, where: `bp ${this.consoleFunctionBreakpoints[i]}`, verified: b.verified, addresses: b.addresses })));
+    return bound.map((b, i) => ({ ...b, id: i < editor.length ? editorIds[i]! : consoleIds[i - editor.length]! }));
   }
 
   protected override async scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): Promise<void> {
@@ -476,8 +573,15 @@ export class DbgengSession extends DebugSession {
       this.lastException.clear();
       if (e.exception) this.lastException.set(e.threadId, e.exception);
     }
-    for (const event of toDapEvent(e, this.paths)) this.sendEvent(event);
+    for (const event of toDapEvent(this.withClientIds(e), this.paths)) this.sendEvent(event);
     if (e.type === 'exited') this.sendTerminated();
+  }
+
+  /** The event with breakpoint ids as the client knows them. */
+  private withClientIds(e: EngineEvent): EngineEvent {
+    if (e.type === 'stopped' && e.breakpointIds) return { ...e, breakpointIds: e.breakpointIds.map((id) => this.breakpointIds.toClient(id)) };
+    if (e.type === 'breakpoint') return { ...e, breakpoint: { ...e.breakpoint, id: this.breakpointIds.toClient(e.breakpoint.id) } };
+    return e;
   }
 
   private onEngineFault(e: Error): void {
