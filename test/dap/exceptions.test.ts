@@ -101,3 +101,33 @@ describe('exception filters', () => {
     }
   });
 });
+
+describe('continuing from a __debugbreak()', () => {
+  it('stops at a breakpoint on the very next instruction (it is not stepped over)', async () => {
+    const SAMPLE = fixtureSource('sample.c');
+    const s = await TestSession.start();
+    try {
+      let stopped = s.waitForStop();
+      const [bound] = await s.launch({ program: fixtureExe('sample'), args: ['break'] }, [{ file: SAMPLE, lines: [markerLine(SAMPLE, '#BP helper')] }]);
+      const bp = bound!.body.breakpoints[0]!;
+      assert.equal(bp.verified, true, bp.message);
+      let stop = await stopped;
+      assert.equal(stop.body.reason, 'exception');
+      const info = (await s.dap.request<DebugProtocol.ExceptionInfoResponse>('exceptionInfo', { threadId: stop.body.threadId })).body;
+      const int3 = BigInt(/at (0x[0-9a-f]+)/.exec(info.description ?? '')![1]!);
+      // The case in point: the breakpoint sits right after the one-byte int3.
+      assert.equal(BigInt(bp.instructionReference!), int3 + 1n, 'the fixture no longer puts the breakpoint right after the int3');
+
+      stopped = s.waitForStop();
+      await s.dap.request('continue', { threadId: stop.body.threadId });
+      stop = await stopped;
+      assert.equal(stop.body.reason, 'breakpoint');
+      assert.deepEqual(stop.body.hitBreakpointIds, [bp.id]);
+      const exited = s.dap.waitFor<DebugProtocol.ExitedEvent>('exited');
+      await s.dap.request('continue', { threadId: stop.body.threadId });
+      await exited;
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -198,10 +198,13 @@ export class DbghelpEngine implements Engine {
     this.walkers.clear();
     const { pid, tid, status } = this.pending;
     this.hidden.clear();
-    this.skipProgramBreak();
+    // Past a program's own int3 the thread is somewhere it was not shown
+    // to be: a breakpoint of ours there has not been hit yet, so it must
+    // fire, not be stepped over.
+    const movedPastProgramBreak = this.skipProgramBreak();
     // A thread that goes on to its exception handlers does not execute the
     // instruction under the breakpoint now; and one step-over at a time.
-    if (status === DBG_CONTINUE && !this.stepOver) this.beginStepOverIfAtBreakpoint(tid);
+    if (status === DBG_CONTINUE && !this.stepOver && !movedPastProgramBreak) this.beginStepOverIfAtBreakpoint(tid);
     this.pending = undefined;
     check('ContinueDebugEvent', k32.ContinueDebugEvent(pid, tid, status));
     this.running = true;
@@ -847,21 +850,23 @@ export class DbghelpEngine implements Engine {
     this.stepping = undefined;
   }
 
-  private skipProgramBreak(): void {
+  /** Moves the thread stopped at a program's int3 past it; true when it did. */
+  private skipProgramBreak(): boolean {
     const brk = this.programBreak;
     this.programBreak = undefined;
     // Only if the thread still sits on it (the user may have moved it meanwhile).
-    if (brk) this.setRipIfAt(brk.tid, brk.address, brk.address + 1n);
+    return brk ? this.setRipIfAt(brk.tid, brk.address, brk.address + 1n) : false;
   }
 
-  /** Moves a thread's RIP from `at` to `to`; nothing if it is elsewhere (Wine leaves it past an int3, Windows on it). */
-  private setRipIfAt(tid: number, at: bigint, to: bigint): void {
+  /** Moves a thread's RIP from `at` to `to`; nothing if it is elsewhere (Wine leaves it past an int3, Windows on it). True when moved. */
+  private setRipIfAt(tid: number, at: bigint, to: bigint): boolean {
     const thread = this.threadTable.get(tid);
-    if (!thread) return;
+    if (!thread) return false;
     const ctx = this.threadContext(thread.handle);
-    if (ctx.readBigUInt64LE(C.Rip) !== at) return;
+    if (ctx.readBigUInt64LE(C.Rip) !== at) return false;
     ctx.writeBigUInt64LE(to, C.Rip);
     this.setThreadContext(thread.handle, ctx);
+    return true;
   }
 
   /** `clearTrap`: the step ended some other way than its single-step trap, which would otherwise still fire. */
