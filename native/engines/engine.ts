@@ -238,6 +238,12 @@ export interface Engine {
   terminate(): void;
   /** True while the debuggee runs (the host then polls for debug events). */
   readonly running: boolean;
+  /**
+   * Forwards what the program, and the programs it started, wrote since the
+   * last look, without waiting for a debug event. The host calls it now and
+   * then while the debuggee is stopped: its children run on and write.
+   */
+  forwardOutput?(): void;
   /** Waits up to `ms` for one debug event and handles it; false when none came. */
   poll(ms: number): boolean;
   /** Releases everything; the debuggee must not outlive this. */

@@ -31,6 +31,20 @@ try {
 }
 let scheduled = false;
 
+// While the debuggee is stopped no debug events are polled, but the
+// programs it started run on and write to the output they inherited: look
+// for it now and then, so it shows as it comes.
+const OUTPUT_INTERVAL_MS = 100;
+const outputTimer = setInterval(() => {
+  if (startError || engine.running) return;
+  try {
+    engine.forwardOutput?.();
+  } catch (e) {
+    emit({ type: 'output', category: 'console', text: `Engine fault while reading the program's output: ${(e as Error).message}\n` });
+  }
+}, OUTPUT_INTERVAL_MS);
+outputTimer.unref();
+
 function pump(): void {
   scheduled = false;
   const end = Date.now() + SLICE_MS;
@@ -82,6 +96,7 @@ port.on('message', (msg: RequestMessage) => {
     });
   }
   if (msg.method === 'dispose') {
+    clearInterval(outputTimer);
     port.close();
     return;
   }

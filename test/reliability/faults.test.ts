@@ -276,7 +276,7 @@ describe('a garbage stack pointer', () => {
 });
 
 describe('a program that starts another', () => {
-  it('the child runs undebugged; terminate ends the program and its child', async () => {
+  it('the child runs undebugged, its output shown while the parent is stopped; terminate ends the program and its child', async () => {
     const copy = uniqueCopy('faults', 'spawn');
     const childFile = path.join(path.dirname(copy.exe), 'child.txt');
     const s = await TestSession.start();
@@ -289,6 +289,8 @@ describe('a program that starts another', () => {
       await out.waitFor(/child pid \d+/);
       // The parent is stopped; the child is not held by the debugger: it runs and writes its file.
       await waitForFile(childFile);
+      // What the child writes to the output it inherited arrives while the parent is stopped.
+      await out.waitFor(/child running/, 5_000);
       assert.equal(processesRunning(copy.name).length, 2, processesRunning(copy.name).join('\n'));
       await s.dap.request('terminate');
       assert.deepEqual(await waitUntilGone(copy.name), [], 'the child went with its parent');

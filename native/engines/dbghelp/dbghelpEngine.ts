@@ -890,6 +890,10 @@ export class DbghelpEngine implements Engine {
     return now.length === 1 && now[0] !== 0xcc;
   }
 
+  forwardOutput(): void {
+    this.pumpOutput();
+  }
+
   private pumpOutput(): void {
     if (!this.outputPipe) return;
     const text = drainPipe(this.outputPipe);
