@@ -22,11 +22,21 @@ let client: LanguageClient | undefined;
 export interface DbgengApi {
   rawView: RawContextView;
   output: vscode.OutputChannel;
+  /** The last lines written to the output channel (an OutputChannel cannot be read back). */
+  recentLog: readonly string[];
 }
+
+const RECENT_LOG_LINES = 500;
 
 export function activate(context: vscode.ExtensionContext): DbgengApi {
   const output = vscode.window.createOutputChannel('dbgeng');
-  const log = (line: string) => output.appendLine(`${new Date().toISOString().slice(11, 23)} ${line}`);
+  const recentLog: string[] = [];
+  const log = (line: string) => {
+    const text = `${new Date().toISOString().slice(11, 23)} ${line}`;
+    output.appendLine(text);
+    recentLog.push(text);
+    if (recentLog.length > RECENT_LOG_LINES) recentLog.shift();
+  };
   const rawView = new RawContextView(log);
 
   const offerSetup = (message: string) => {
@@ -62,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): DbgengApi {
     vscode.commands.registerCommand('dbgeng.showOutput', () => output.show(true)),
   );
   client = startLanguageClient(context, output);
-  return { rawView, output };
+  return { rawView, output, recentLog };
 }
 
 export async function deactivate(): Promise<void> {

@@ -90,6 +90,7 @@ describe('extension tests in a real VS Code extension host (code-server)', { ski
     'contributes the command, the language and the debugger',
     'refuses a configuration without a program, with a non-PE program, and attach without a process id',
     'attaches to a running program by process id, pauses it in its loop, and detaches leaving it running',
+    'with the Windows Node.js missing, no session starts and the log says what is missing and what to run',
     'stops in helper with helper (Inline), middle (Inline), outer, main on the stack',
     '"Show raw InlineFrameContext" opens a windbg-stack document with the raw contexts, read by the language server',
     'the raw view refreshes at every stop (pause, continue, pause)',

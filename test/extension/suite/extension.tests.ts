@@ -175,6 +175,27 @@ export function defineTests(): void {
       }
     });
 
+    it('with the Windows Node.js missing, no session starts and the log says what is missing and what to run', async function () {
+      if (process.platform === 'win32') this.skip(); // the adapter runs in VS Code's own Node there
+      this.timeout(60_000);
+      const config = vscode.workspace.getConfiguration('dbgeng');
+      const missing = path.join(repoRoot, 'no-such-folder', 'node.exe');
+      await config.update('windowsNodePath', missing, vscode.ConfigurationTarget.Global);
+      try {
+        const api = vscode.extensions.getExtension(EXTENSION_ID)!.exports as { recentLog: readonly string[] };
+        // VS Code shows the factory's error in a modal dialog; under test it
+        // refuses dialogs and rejects with the dialog's text instead.
+        const shown = await vscode.debug.startDebugging(undefined, { type: 'dbgeng', request: 'launch', name: 'no runtime', program: sampleExe })
+          .then((ok) => (ok ? 'a session started without its runtime' : ''), (e: Error) => e.message);
+        assert.ok(shown.includes(`The Windows Node.js is missing (${missing})`), shown);
+        const line = await waitFor('the log line', () => api.recentLog.find((l) => l.includes('the adapter did not start')));
+        assert.ok(line.includes(missing), line);
+        assert.match(line, /Run "npm run setup"/);
+      } finally {
+        await config.update('windowsNodePath', undefined, vscode.ConfigurationTarget.Global);
+      }
+    });
+
     it('stops in helper with helper (Inline), middle (Inline), outer, main on the stack', async function () {
       this.timeout(180_000);
       const { session, stop } = await startSample(watcher);
