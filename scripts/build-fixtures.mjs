@@ -22,7 +22,8 @@
 //
 // A source can add flags with a first-line comment, e.g.
 //   // fixture-flags: -O0
-// They go after the defaults, so they win (the last -O counts).
+// They go after the defaults, so they win (the last -O counts). With
+// -shared the source becomes a DLL (name.dll) instead of a program.
 //
 // Incremental: an exe is rebuilt only when it is older than its source, any
 // header in the fixtures folder, or this script (which holds the flags).
@@ -125,7 +126,9 @@ export function buildFixtures({ force = false, log = console.log } = {}) {
     for (const file of sources) {
       const src = path.join(fixturesSrc, file);
       const name = file.replace(/\.(c|cpp)$/, '');
-      const exe = path.join(outDir, `${name}.exe`);
+      const extra = fixtureFlags(fs.readFileSync(src, 'utf8'));
+      const suffix = extra.includes('-shared') ? '.dll' : '.exe';
+      const exe = path.join(outDir, `${name}${suffix}`);
       const exeTime = mtime(exe);
       if (!force && exeTime >= 0 && exeTime >= mtime(src) && exeTime >= sharedNewest) {
         upToDate++;
@@ -133,17 +136,16 @@ export function buildFixtures({ force = false, log = console.log } = {}) {
       }
       const cxx = file.endsWith('.cpp');
       const [cc, args, linker] = compileCommand(toolchain, cxx);
-      const extra = fixtureFlags(fs.readFileSync(src, 'utf8'));
       // Link to a temporary name and rename, so an interrupted build never
       // leaves a truncated exe that looks up to date. Keep the .exe suffix:
       // the mingw linkers would otherwise append one.
-      const tmp = path.join(outDir, `${name}.tmp.exe`);
+      const tmp = path.join(outDir, `${name}.tmp${suffix}`);
       const obj = path.join(outDir, `${name}.tmp.o`);
       const started = performance.now();
       try {
         if (linker) {
           run(cc, [...args, ...extra, '-c', src, '-o', obj]);
-          run(linker[0], [...linker[1], obj, '-o', tmp]);
+          run(linker[0], [...linker[1], ...extra.filter((f) => f === '-shared'), obj, '-o', tmp]);
         } else {
           run(cc, [...args, ...extra, src, '-o', tmp]);
         }
@@ -157,11 +159,11 @@ export function buildFixtures({ force = false, log = console.log } = {}) {
       log(`  built ${rel}${extra.length ? ` (${extra.join(' ')})` : ''} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     }
   }
-  // Drop exes whose source is gone, so no test runs a stale fixture.
-  const names = new Set(sources.map((f) => `${f.replace(/\.(c|cpp)$/, '')}.exe`));
+  // Drop programs and DLLs whose source is gone, so no test runs a stale fixture.
+  const stems = new Set(sources.map((f) => f.replace(/\.(c|cpp)$/, '')));
   for (const outDir of Object.values(fixturesBuild)) {
     for (const f of fs.readdirSync(outDir)) {
-      if (f.endsWith('.exe') && !names.has(f)) {
+      if (/\.(exe|dll)$/.test(f) && !stems.has(f.replace(/\.(exe|dll)$/, ''))) {
         fs.rmSync(path.join(outDir, f), { force: true });
         log(`  removed ${path.relative(repoRoot, path.join(outDir, f))} (no source)`);
       }
