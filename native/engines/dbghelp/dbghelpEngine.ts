@@ -26,7 +26,8 @@ import { TypeReader } from './types';
 import { evaluateTree, type Scope } from '../values/evaluate';
 import { parseExpression } from '../values/parse';
 import { ValuePresenter } from '../values/present';
-import { encodeScalar, parseScalarText, storeScalar, ValueError, type Target } from '../values/value';
+import type { CType } from '../values/types';
+import { bytesOf, encodeScalar, parseScalarText, storeScalar, ValueError, type Target } from '../values/value';
 import { decodeOne, type InstructionShape } from './instructions';
 import { StepPlan, type Position, type StepKind } from '../stepping';
 import { SymbolSession, closeQuietly } from './symbols';
@@ -41,6 +42,8 @@ const TRAP_FLAG = 0x100;
 /** The most one readMemory request reads (VS Code's memory view asks for pages). */
 const MAX_MEMORY_REQUEST = 1 << 20;
 const ERROR_SEM_TIMEOUT = 121;
+/** An expression's result larger than this is checked readable by its first byte only. */
+const MAX_CHECKED_READ = 4096;
 const LAUNCH_TIMEOUT_MS = 20_000;
 const EXIT_TIMEOUT_MS = 10_000;
 /** How far a breakpoint on a line without code may move down to the next line that has code. */
@@ -401,7 +404,10 @@ export class DbghelpEngine implements Engine {
       target: this.target(),
     };
     try {
-      return this.presenter().variable(expression.trim(), 'value', evaluateTree(parseExpression(expression), scope));
+      const result = evaluateTree(parseExpression(expression), scope);
+      // A result that cannot be read is an error of the expression (*(int *)16), not a value to show.
+      if (result.location.kind !== 'computed') bytesOf(result.type.size > MAX_CHECKED_READ ? { ...result, type: { ...result.type, size: 1 } as CType } : result, scope.target);
+      return this.presenter().variable(expression.trim(), 'value', result);
     } catch (e) {
       if (e instanceof ValueError) throw new EngineError('badExpression', e.message);
       throw e;

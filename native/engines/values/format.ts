@@ -5,7 +5,7 @@
  * arrays with a short summary of their first parts. A value that cannot be
  * read says why, in angle brackets; nothing is guessed.
  */
-import { isCharLike, type CType } from './types';
+import type { CType } from './types';
 import { bytesOf, hexAddress, loadScalar, ValueError, type Target, type Value } from './value';
 import { childValues } from './children';
 
@@ -35,12 +35,11 @@ function format(v: Value, target: Target, depth: number): string {
     case 'pointer': {
       const a = loadScalar(v, target) as bigint;
       const text = hexAddress(a);
-      if (!isCharLike(t.pointee) || a === 0n) return text;
+      if (!isText(t.pointee) || a === 0n) return text;
       return `${text} ${stringAt(a, target)}`;
     }
     case 'array':
-      // Text in a char array; an unsigned char array is more often bytes, shown as numbers.
-      if (isCharLike(t.element) && t.element.kind === 'base' && t.element.base === 'char') return quote(bytesOf(v, target));
+      if (isText(t.element)) return quote(bytesOf(v, target));
       return depth > 0 ? '{...}' : summary(v, target, true);
     case 'struct':
     case 'union':
@@ -48,6 +47,11 @@ function format(v: Value, target: Target, depth: number): string {
     case 'function': return v.location.kind === 'memory' ? `${t.name} at ${hexAddress(v.location.address)}` : t.name;
     case 'unknown': return `<${t.why}>`;
   }
+}
+
+/** Plain char holds text; unsigned char is more often bytes, shown as numbers. */
+function isText(t: CType): boolean {
+  return t.kind === 'base' && t.base === 'char' && t.size === 1;
 }
 
 function formatBase(t: Extract<CType, { kind: 'base' }>, n: bigint | number): string {

@@ -99,7 +99,3 @@ export function isSigned(t: CType): boolean {
   const base = t.kind === 'base' || t.kind === 'enum' ? t.base : undefined;
   return base === 'int' || base === 'char' || base === 'float';
 }
-
-export function isCharLike(t: CType): boolean {
-  return t.kind === 'base' && (t.base === 'char' || t.base === 'uchar') && t.size === 1;
-}
