@@ -87,6 +87,7 @@ export class DbgengSession extends DebugSession {
       supportsTerminateRequest: true,
       supportsFunctionBreakpoints: true,
       supportsConditionalBreakpoints: true,
+      supportsEvaluateForHovers: true,
       supportsSetVariable: true,
       supportsInstructionBreakpoints: true,
       supportsModulesRequest: true,

@@ -61,6 +61,8 @@ describe('structured values, expressions and caller frames', () => {
   });
   after(() => s?.close());
 
+  it('announces hover evaluation', () => assert.equal(s.capabilities.supportsEvaluateForHovers, true));
+
   it('stops in inspect, inlined into shapes, called by run', () => {
     assert.equal(shapes.name, 'shapes');
     assert.equal(run.name, 'run');
@@ -166,7 +168,7 @@ describe('structured values, expressions and caller frames', () => {
 });
 
 describe('changing values and conditions on members', () => {
-  it('setVariable on a member changes what the program computes (its exit code)', async () => {
+  it('setVariable on a member, a bitfield and a caller frame\'s local changes what the program computes (its exit code)', async () => {
     const s = await TestSession.start();
     const h = helpers(() => s);
     try {
@@ -182,9 +184,13 @@ describe('changing values and conditions on members', () => {
       const layer = await s.dap.request<DebugProtocol.SetVariableResponse>('setVariable', { variablesReference: sv.variablesReference, name: 'layer', value: '3' });
       assert.equal(layer.body.value, '3');
       assert.equal((await h.evaluate(shapes.id, 's.visible')).result, '1', 'setting a bitfield leaves its neighbours alone');
+      // A local of a caller frame, at its own frame's address: run adds caller_local - 1234 to the result.
+      const run = frames.find((f) => f.name === 'run')!;
+      const setCaller = await s.dap.request<DebugProtocol.SetVariableResponse>('setVariable', { variablesReference: (await h.scopes(run.id)).find((x) => x.name === 'Locals')!.variablesReference, name: 'caller_local', value: '1240' });
+      assert.equal(setCaller.body.value, '1240');
       await s.dap.request('continue', { threadId: stop.body.threadId });
       const end = await queue.next();
-      assert.equal(end.exitCode, 42);
+      assert.equal(end.exitCode, 42 + 6);
     } finally {
       await s.close();
     }

@@ -234,3 +234,13 @@ describe('formatValue and parts', () => {
     assert.ok(scope);
   });
 });
+
+describe('strings behind char pointers', () => {
+  it('reads a string near the end of readable memory, and says where it stops', () => {
+    const { target } = world();
+    target.mem.write('tail', 0xfc, 'latin1'); // the last 4 readable bytes, no NUL after them
+    const at = (a: bigint): Value => ({ type: pointerTo(CHAR), location: { kind: 'computed' }, bytes: Buffer.from(new BigUint64Array([a]).buffer) });
+    assert.equal(formatValue(at(0x10fcn), target), '0x00000000000010fc "tail" <unreadable after 4 bytes>');
+    assert.equal(formatValue(at(0x3000n), target), '0x0000000000003000 <unreadable string>');
+  });
+});

@@ -13,6 +13,8 @@ import { childValues } from './children';
 const MAX_STRING = 256;
 /** How many parts a struct or array summary lists before "...". */
 const SUMMARY_PARTS = 6;
+/** A char pointer's string is read this many bytes at a time. */
+const STRING_CHUNK = 64;
 
 export function formatValue(v: Value, target: Target): string {
   try {
@@ -86,18 +88,29 @@ function quote(bytes: Buffer): string {
   return `"${s}"${body.length > MAX_STRING || end < 0 ? '...' : ''}`;
 }
 
-/** The string a char pointer points to; what stops the read is said. */
+/**
+ * The string a char pointer points to, read a chunk at a time (a string
+ * near the end of readable memory is read a byte at a time); what stops
+ * the read is said.
+ */
 function stringAt(address: bigint, target: Target): string {
   const out: number[] = [];
-  for (let at = address; out.length <= MAX_STRING; at++) {
-    let b: Buffer;
+  let at = address;
+  while (out.length <= MAX_STRING) {
+    let chunk: Buffer;
     try {
-      b = target.read(at, 1);
+      chunk = target.read(at, STRING_CHUNK);
     } catch {
-      return out.length ? `${quote(Buffer.from(out))} <unreadable after ${out.length} bytes>` : '<unreadable string>';
+      try {
+        chunk = target.read(at, 1);
+      } catch {
+        return out.length ? `${quote(Buffer.from([...out, 0]))} <unreadable after ${out.length} bytes>` : '<unreadable string>';
+      }
     }
-    if (b[0] === 0) return quote(Buffer.from([...out, 0]));
-    out.push(b[0]!);
+    const end = chunk.indexOf(0);
+    if (end >= 0) return quote(Buffer.from([...out, ...chunk.subarray(0, end + 1)]));
+    out.push(...chunk);
+    at += BigInt(chunk.length);
   }
   return quote(Buffer.from(out));
 }
