@@ -164,6 +164,8 @@ describe('structured values, expressions and caller frames', () => {
     // Its locals live in its own frame, between its stack pointer and the stack's end.
     assert.ok(BigInt(h.named(callerLocals, 'caller_local').memoryReference!) > rsp(callerRegs));
     assert.ok(!callerRegs.some((r) => r.name === 'rax'), 'a caller frame does not show volatile registers');
+    assert.equal(BigInt((await h.evaluate(run.id, '$rsp')).result), rsp(callerRegs));
+    assert.match(await h.evaluateError(run.id, '$rax'), /rax is not known in a caller frame/);
   });
 });
 

@@ -117,6 +117,8 @@ describe('parseExpression', () => {
     assert.throws(() => parseExpression('a # b'), /Unexpected "#" at position 3/);
     assert.throws(() => parseExpression('12ab'), /"12ab" is not a number/);
     assert.throws(() => parseExpression('  '), /empty/);
+    assert.throws(() => parseExpression(`${'('.repeat(5000)}1${')'.repeat(5000)}`), /nests deeper than 256 levels/);
+    assert.throws(() => parseExpression(`${'-'.repeat(5000)}1`), /nests deeper than 256 levels/);
   });
 });
 

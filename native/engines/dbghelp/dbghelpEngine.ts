@@ -631,6 +631,8 @@ export class DbghelpEngine implements Engine {
       }
       case DebugEventCode.UNLOAD_DLL: {
         const info = this.symbols?.unloadModule(ev.base);
+        // Another module may load at the same base, with type ids of its own.
+        this.types?.forgetModule(ev.base);
         if (info) this.emit({ type: 'module', reason: 'removed', id: hex(info.base), name: info.name, path: info.path, base: hex(info.base), symbolStatus: info.symbolStatus });
         return go;
       }

@@ -5,7 +5,7 @@
  */
 import { Layouts } from '../../win32/layouts';
 import { baseType, type CType } from '../values/types';
-import type { Value } from '../values/value';
+import { ValueError, type Value } from '../values/value';
 
 const C = Layouts.CONTEXT;
 
@@ -40,7 +40,7 @@ const LOW32: Record<string, RegisterName> = { eax: 'Rax', ebx: 'Rbx', ecx: 'Rcx'
 
 /**
  * A register of a frame by name: rax..r15, rip, efl, and the 32-bit halves
- * (eax.., r8d..); `callerFrame` refuses the volatile ones.
+ * (eax.., r8d..). A caller frame's volatile registers are refused, saying why.
  */
 export function registerValue(context: Buffer, name: string, callerFrame: boolean): Value | undefined {
   const n = name.toLowerCase();
@@ -48,7 +48,10 @@ export function registerValue(context: Buffer, name: string, callerFrame: boolea
   const full = REGISTERS.find((r) => r.toLowerCase() === n);
   const low = LOW32[n] ?? (/^r(8|9|1[0-5])d$/.test(n) ? (`R${n.slice(1, -1)}` as RegisterName) : undefined);
   const which = full ?? low;
-  if (!which || (callerFrame && !NONVOLATILE.has(which))) return undefined;
+  if (!which) return undefined;
+  if (callerFrame && !NONVOLATILE.has(which)) {
+    throw new ValueError(`${n} is not known in a caller frame: the callee did not have to keep it (only rbx, rbp, rsi, rdi, rsp, r12-r15 and rip are).`);
+  }
   return full ? reg(context, C[which], U64, n) : reg(context, C[which], U32, n);
 }
 

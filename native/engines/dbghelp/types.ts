@@ -50,6 +50,11 @@ export class TypeReader {
     return t;
   }
 
+  forgetModule(modBase: bigint): void {
+    const prefix = `${modBase}:`;
+    for (const key of this.cache.keys()) if (key.startsWith(prefix)) this.cache.delete(key);
+  }
+
   /** A struct, union or enum by tag, or a typedef by name, in the module at `modBase`. */
   named(modBase: bigint, kind: 'struct' | 'union' | 'enum' | 'typedef', name: string): CType | undefined {
     const S = Layouts.SYMBOL_INFOW;

@@ -28,12 +28,13 @@ function hasPointee(t: CType): boolean {
 }
 
 /**
- * Parts [start, start+count) (all when count is undefined). `pointerValue`
- * is the pointer's own value, needed for a pointer's part (`name` is the
- * pointer's name, for `*name`).
+ * Parts [from, from+count) (all when count is undefined; a negative start
+ * counts as 0). A pointer's part needs `pointer`: the address it holds, and
+ * its own name for `*name`.
  */
-export function childValues(v: Value, start = 0, count?: number, pointer?: { address: bigint; name: string }): Part[] {
+export function childValues(v: Value, from = 0, count?: number, pointer?: { address: bigint; name: string }): Part[] {
   const t = v.type;
+  const start = Math.max(0, Math.floor(from));
   const end = (n: number) => (count === undefined ? n : Math.min(n, start + count));
   if (t.kind === 'struct' || t.kind === 'union') {
     return t.members().slice(start, end(t.members().length)).map((m) => ({

@@ -99,6 +99,8 @@ function charCode(body: string): number {
   return body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : escapes[body[1]!]!;
 }
 
+const MAX_NESTING = 256;
+
 /** Binary operators by precedence, lowest first. */
 const LEVELS: string[][] = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '<=', '>', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
 
@@ -155,7 +157,17 @@ export function parseExpression(text: string): Node {
     return { base: words.join(' '), pointers };
   };
 
+  let depth = 0;
   const unary = (): Node => {
+    // Every nesting (parentheses, unary operators, casts) passes here: bound it before the stack does.
+    if (++depth > MAX_NESTING) throw new ValueError(`The expression nests deeper than ${MAX_NESTING} levels.`);
+    try {
+      return unaryBody();
+    } finally {
+      depth--;
+    }
+  };
+  const unaryBody = (): Node => {
     const t = peek();
     if (t?.kind === 'op' && ['-', '+', '!', '~', '*', '&'].includes(t.value)) {
       pos++;
