@@ -11,7 +11,7 @@ import type { VariableStore } from './variables';
 
 export async function evaluateIn(engine: EngineClient, variables: VariableStore, threadId: number, frameIndex: number, expression: string): Promise<DebugProtocol.EvaluateResponse['body']> {
   try {
-    const v = variables.toDap(await engine.evaluate(threadId, frameIndex, expression));
+    const v = variables.toDap(await engine.evaluate(threadId, frameIndex, expression), expression.trim());
     return { result: v.value, type: v.type, variablesReference: v.variablesReference, namedVariables: v.namedVariables, indexedVariables: v.indexedVariables, memoryReference: v.memoryReference };
   } catch (e) {
     if (e instanceof EngineRequestError && e.code === 'badExpression') throw errors.cannotEvaluate(expression, e.message);

@@ -15,8 +15,8 @@ type ScopeKind = 'locals' | 'arguments' | 'registers';
 
 type Handle =
   | { kind: ScopeKind; threadId: number; frameIndex: number }
-  /** The parts of a value: an engine value handle. */
-  | { kind: 'parts'; handle: number };
+  /** The parts of a value: an engine value handle, and the expression that names the value. */
+  | { kind: 'parts'; handle: number; expression: string };
 
 export class VariableStore {
   private nextRef = 1;
@@ -33,12 +33,12 @@ export class VariableStore {
   async variables(engine: EngineClient, reference: number, start?: number, count?: number): Promise<DebugProtocol.Variable[]> {
     const h = this.handles.get(reference);
     if (!h) throw errors.unknownVariables(reference);
-    if (h.kind === 'parts') return (await engine.children(h.handle, start, count)).map((v) => this.toDap(v));
+    if (h.kind === 'parts') return (await engine.children(h.handle, start, count)).map((v) => this.toDap(v, partExpression(h.expression, v)));
     if (h.kind === 'registers') {
-      return (await engine.registers(h.threadId, h.frameIndex)).map((r) => ({ name: r.name, value: r.value, variablesReference: 0 }));
+      return (await engine.registers(h.threadId, h.frameIndex)).map((r) => ({ name: r.name, value: r.value, variablesReference: 0, evaluateName: `$${r.name}` }));
     }
     const wanted = h.kind === 'locals' ? 'local' : 'parameter';
-    return (await engine.variables(h.threadId, h.frameIndex)).filter((v) => v.kind === wanted).map((v) => this.toDap(v));
+    return (await engine.variables(h.threadId, h.frameIndex)).filter((v) => v.kind === wanted).map((v) => this.toDap(v, v.name));
   }
 
   async setVariable(engine: EngineClient, reference: number, name: string, value: string): Promise<string> {
@@ -48,13 +48,18 @@ export class VariableStore {
     return engine.setVariable(h.threadId, h.frameIndex, h.kind === 'registers' ? 'registers' : 'locals', name, value);
   }
 
-  /** A value as DAP shows it; one with parts gets a reference to them (with its counts, for paging). */
-  toDap(v: Variable): DebugProtocol.Variable & { type?: string } {
+  /**
+   * A value as DAP shows it; one with parts gets a reference to them (with
+   * its counts, for paging). `expression` names it in the frame, for "Add
+   * to Watch" and "Copy as Expression".
+   */
+  toDap(v: Variable, expression: string): DebugProtocol.Variable & { type?: string } {
     return {
       name: v.name,
       value: v.value,
       type: v.type,
-      variablesReference: v.childrenHandle === undefined ? 0 : this.add({ kind: 'parts', handle: v.childrenHandle }),
+      evaluateName: expression,
+      variablesReference: v.childrenHandle === undefined ? 0 : this.add({ kind: 'parts', handle: v.childrenHandle, expression }),
       namedVariables: v.namedChildren,
       indexedVariables: v.indexedChildren,
       memoryReference: v.address,
@@ -70,4 +75,12 @@ export class VariableStore {
     this.handles.set(ref, h);
     return ref;
   }
+}
+
+/** The C expression for a part of the value `parent` names: a member, an element, or a pointer's pointee (`*p`). */
+function partExpression(parent: string, part: Variable): string {
+  const base = /^[A-Za-z_$@][\w$]*(\.\w+|->\w+|\[\d+\])*$/.test(parent) ? parent : `(${parent})`;
+  if (part.kind === 'element') return `${base}${part.name}`;
+  if (part.name.startsWith('*')) return `*${base}`;
+  return `${base}.${part.name}`;
 }

@@ -80,6 +80,16 @@ describe('structured values, expressions and caller frames', () => {
     assert.deepEqual(origin.map((m) => [m.name, m.value]), [['x', '3'], ['y', '4']]);
   });
 
+  it('every part carries the expression that names it, and that expression evaluates to it', async () => {
+    const members = await h.parts(h.named(locals, 's').variablesReference);
+    const y = h.named(await h.parts(h.named(members, 'origin').variablesReference), 'y');
+    const element = (await h.parts(h.named(members, 'arr').variablesReference, 7, 1))[0]!;
+    const [pointee] = await h.parts(h.named(locals, 'ps').variablesReference);
+    const x = h.named(await h.parts(pointee!.variablesReference), 'x');
+    assert.deepEqual([y.evaluateName, element.evaluateName, x.evaluateName], ['s.origin.y', 's.arr[7]', '(*ps).x']);
+    for (const v of [y, element, x]) assert.equal((await h.evaluate(shapes.id, v.evaluateName!)).result, v.value);
+  });
+
   it('an enum shows its enumerator name and value', async () => {
     assert.equal(h.named(locals, 'c').value, 'BLUE (9)');
     const members = await h.parts(h.named(locals, 's').variablesReference);
