@@ -96,6 +96,16 @@ describe('structured values, expressions and caller frames', () => {
     assert.equal(h.named(members, 'color').value, 'GREEN (5)');
   });
 
+  it('a typedef keeps its name and opens like the struct it names; a float and a function pointer show their values', async () => {
+    const pr = h.named(locals, 'pr');
+    assert.equal(pr.type, 'pair_t');
+    assert.deepEqual((await h.parts(pr.variablesReference)).map((m) => [m.name, m.type, m.value]), [['a', 'int', '7'], ['b', 'short', '-2']]);
+    assert.equal(h.named(locals, 'ratio').value, '1.5');
+    const fn = h.named(locals, 'fn');
+    assert.match(fn.value, /^0x[0-9a-f]{16}$/);
+    assert.equal(fn.variablesReference, 0, 'a function pointer does not open');
+  });
+
   it('a char array shows its string', async () => {
     const members = await h.parts(h.named(locals, 's').variablesReference);
     assert.equal(h.named(members, 'name').value, '"hello"');
