@@ -26,8 +26,7 @@ import { TypeReader } from './types';
 import { evaluateTree, type Scope } from '../values/evaluate';
 import { parseExpression } from '../values/parse';
 import { ValuePresenter } from '../values/present';
-import type { CType } from '../values/types';
-import { bytesOf, encodeScalar, parseScalarText, storeScalar, ValueError, type Target } from '../values/value';
+import { encodeScalar, parseScalarText, storageSize, storeScalar, ValueError, type Target } from '../values/value';
 import { decodeOne, type InstructionShape } from './instructions';
 import { StepPlan, type Position, type StepKind } from '../stepping';
 import { SymbolSession, closeQuietly } from './symbols';
@@ -42,7 +41,7 @@ const TRAP_FLAG = 0x100;
 /** The most one readMemory request reads (VS Code's memory view asks for pages). */
 const MAX_MEMORY_REQUEST = 1 << 20;
 const ERROR_SEM_TIMEOUT = 121;
-/** An expression's result larger than this is checked readable by its first byte only. */
+/** How much of an expression's result is read to check that it can be read at all. */
 const MAX_CHECKED_READ = 4096;
 const LAUNCH_TIMEOUT_MS = 20_000;
 const EXIT_TIMEOUT_MS = 10_000;
@@ -406,7 +405,8 @@ export class DbghelpEngine implements Engine {
     try {
       const result = evaluateTree(parseExpression(expression), scope);
       // A result that cannot be read is an error of the expression (*(int *)16), not a value to show.
-      if (result.location.kind !== 'computed') bytesOf(result.type.size > MAX_CHECKED_READ ? { ...result, type: { ...result.type, size: 1 } as CType } : result, scope.target);
+      if (result.location.kind === 'memory') scope.target.read(result.location.address, Math.max(1, Math.min(storageSize(result), MAX_CHECKED_READ)));
+      if (result.location.kind === 'unavailable') throw new ValueError(result.location.why);
       return this.presenter().variable(expression.trim(), 'value', result);
     } catch (e) {
       if (e instanceof ValueError) throw new EngineError('badExpression', e.message);
@@ -465,7 +465,11 @@ export class DbghelpEngine implements Engine {
         return this.breakpoints ? this.breakpoints.unpatch(address, bytes) : bytes;
       },
       write: (address, bytes) => {
-        writeMemory(this.hProcess, address, bytes);
+        try {
+          writeMemory(this.hProcess, address, bytes);
+        } catch (e) {
+          throw new ValueError(`Cannot write memory at ${hex(address)}: ${(e as Error).message}`);
+        }
         this.breakpoints?.afterWrite(address, bytes);
       },
     };

@@ -224,16 +224,11 @@ class Evaluator {
   }
 
   /** C truthiness: non-zero numbers and non-null pointers (an array is never null). */
-  truthy(v: Value): boolean {
+  private truthy(v: Value): boolean {
     if (v.type.kind === 'array') return true;
     const n = this.arithmetic(v, 'A condition');
     return typeof n === 'number' ? n !== 0 : n !== 0n;
   }
-}
-
-/** Whether an expression's value is true as C would take it (the breakpoint-condition test). */
-export function isTrue(v: Value, scope: Scope): boolean {
-  return new Evaluator(scope).truthy(v);
 }
 
 function isPointerish(t: CType): boolean {
