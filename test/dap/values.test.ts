@@ -141,6 +141,7 @@ describe('structured values, expressions and caller frames', () => {
     assert.match((await h.evaluate(shapes.id, '(unsigned char)big')).result, /^52\b/); // 0x1234 -> 0x34
     assert.equal((await h.evaluate(shapes.id, '*(s.arr + 3) - s.arr[1]')).result, '8'); // pointer arithmetic scales by 4
     assert.equal((await h.evaluate(shapes.id, '((struct point *)&s)->y')).result, '4');
+    assert.match((await h.evaluate(shapes.id, '(char *)s.name + 1')).result, /^0x[0-9a-f]{16} "ello"$/);
   });
 
   it('&s is a pointer to the struct that opens like one', async () => {
@@ -213,6 +214,25 @@ describe('changing values and conditions on members', () => {
       await s.dap.request('continue', { threadId: stop.body.threadId });
       const end = await queue.next();
       assert.equal(end.exitCode, 42 + 6);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a logpoint shows members through a pointer, and never stops', async () => {
+    const s = await TestSession.start();
+    try {
+      const queue = new StopQueue(s.dap);
+      const output: string[] = [];
+      s.dap.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.category === 'console' && e.body.output.startsWith('tick ')) output.push(e.body.output); });
+      const initialized = s.dap.waitFor('initialized', 60_000);
+      await s.dap.request('launch', { program, args: ['loop'] });
+      await initialized;
+      await s.dap.request('setFunctionBreakpoints', { breakpoints: [{ name: 'tick', logMessage: 'tick {p->x} {p->x * p->x + p->y}' }] });
+      await s.dap.request('configurationDone');
+      const r = await queue.continueToExit(0);
+      assert.deepEqual(output, Array.from({ length: 10 }, (_, i) => `tick ${i} ${i * i}\n`));
+      assert.equal(r.exitCode, 10);
     } finally {
       await s.close();
     }
