@@ -46,6 +46,8 @@ describe('structured values, expressions and caller frames', () => {
   let inspect: DebugProtocol.StackFrame;
   let shapes: DebugProtocol.StackFrame;
   let run: DebugProtocol.StackFrame;
+  /** run and the physical frames below it. */
+  let outer: DebugProtocol.StackFrame[];
   let locals: DebugProtocol.Variable[];
 
   before(async () => {
@@ -57,6 +59,7 @@ describe('structured values, expressions and caller frames', () => {
     const at = frames.findIndex((f) => f.name === 'inspect (Inline)');
     assert.ok(at >= 0, frames.map((f) => f.name).join(', '));
     [inspect, shapes, run] = [frames[at]!, frames[at + 1]!, frames[at + 2]!];
+    outer = frames.slice(at + 2);
     locals = await h.scope(shapes.id, 'Locals');
   });
   after(() => s?.close());
@@ -187,6 +190,19 @@ describe('structured values, expressions and caller frames', () => {
     assert.ok(!callerRegs.some((r) => r.name === 'rax'), 'a caller frame does not show volatile registers');
     assert.equal(BigInt((await h.evaluate(run.id, '$rsp')).result), rsp(callerRegs));
     assert.match(await h.evaluateError(run.id, '$rax'), /rax is not known in a caller frame/);
+  });
+
+  it('each frame further out has its own registers: rip is the frame\'s own address, the stack pointer rises frame by frame', async () => {
+    assert.ok(outer.length >= 3, outer.map((f) => f.name).join(', '));
+    const rsps: bigint[] = [];
+    // Asked out of order: each frame's context is unwound from the nearest inner one already made.
+    for (const f of [outer[2]!, outer[0]!, outer[1]!]) {
+      const regs = await h.scope(f.id, 'Registers');
+      assert.equal(BigInt(h.named(regs, 'rip').value), BigInt(f.instructionPointerReference!), `${f.name}'s rip`);
+      rsps.push(BigInt(h.named(regs, 'rsp').value));
+    }
+    const [third, first, second] = rsps as [bigint, bigint, bigint];
+    assert.ok(first < second && second < third, [first, second, third].map((r) => `0x${r.toString(16)}`).join(' < '));
   });
 });
 
