@@ -442,9 +442,9 @@ export class DbghelpEngine implements Engine {
     return { frame, thread: thread.handle, context, caller };
   }
 
-  private frameVariables(at: { frame: RawFrame; context: Buffer }): FrameVariable[] {
+  private frameVariables(at: { frame: RawFrame; context: Buffer; caller: boolean }): FrameVariable[] {
     this.locals ??= new LocalsReader(this.hProcess, this.typeReader());
-    return this.locals.read(BigInt(at.frame.instructionOffset), at.frame.inlineFrameContext, at.frame.inline, at.context);
+    return this.locals.read(BigInt(at.frame.instructionOffset), at.frame.inlineFrameContext, at.frame.inline, at.context, at.caller);
   }
 
   private typeReader(): TypeReader {

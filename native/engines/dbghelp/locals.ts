@@ -14,7 +14,7 @@ import { dbghelp } from '../../win32/dbghelp';
 import type { Handle } from '../../win32/kernel32';
 import { Layouts } from '../../win32/layouts';
 import type { Value } from '../values/value';
-import { CV_REGISTERS } from './registers';
+import { CV_REGISTERS, keptForCallers } from './registers';
 import type { TypeReader } from './types';
 
 const SYM = Layouts.SYMBOL_INFOW;
@@ -33,9 +33,10 @@ export class LocalsReader {
 
   /**
    * The variables in scope at `pc` in the given inline context, placed with
-   * the register values of that frame (`context`, a CONTEXT buffer).
+   * the register values of that frame (`context`, a CONTEXT buffer; for a
+   * `caller` frame, the unwound one, whose volatile registers are stale).
    */
-  read(pc: bigint, inlineContext: number, inline: boolean, context: Buffer): FrameVariable[] {
+  read(pc: bigint, inlineContext: number, inline: boolean, context: Buffer, caller: boolean): FrameVariable[] {
     const ok = inline
       ? dbghelp.SymSetScopeFromInlineContext(this.process, pc, inlineContext >>> 0)
       : dbghelp.SymSetScopeFromAddr(this.process, pc);
@@ -56,12 +57,16 @@ export class LocalsReader {
     }, null);
     return found
       .filter((s) => s.flags & (SYMFLAG.LOCAL | SYMFLAG.PARAMETER))
-      .map((s) => ({ name: s.name, kind: s.flags & SYMFLAG.PARAMETER ? 'parameter' as const : 'local' as const, value: this.place(s, context) }));
+      .map((s) => ({ name: s.name, kind: s.flags & SYMFLAG.PARAMETER ? 'parameter' as const : 'local' as const, value: this.place(s, context, caller) }));
   }
 
-  private place(s: RawSymbol, context: Buffer): Value {
+  private place(s: RawSymbol, context: Buffer, caller: boolean): Value {
     const type = this.types.type(s.modBase, s.typeIndex);
     const reg = CV_REGISTERS[s.register];
+    // In a caller frame a volatile register holds what the callee left there, not the variable.
+    if (caller && reg && s.flags & (SYMFLAG.REGISTER | SYMFLAG.REGREL) && !keptForCallers(reg)) {
+      return { type, location: { kind: 'unavailable', why: `value unavailable (in ${reg.name}, which the call did not keep)` } };
+    }
     if (s.flags & SYMFLAG.REGREL && reg) {
       return { type, location: { kind: 'memory', address: BigInt.asUintN(64, context.readBigUInt64LE(reg.offset) + BigInt.asIntN(64, s.address)) } };
     }

@@ -34,6 +34,13 @@ export const CV_REGISTERS: Record<number, { name: string; offset: number; size: 
   23: { name: 'esi', offset: C.Rsi, size: 4 }, 24: { name: 'edi', offset: C.Rdi, size: 4 },
 };
 
+const NONVOLATILE_OFFSETS: ReadonlySet<number> = new Set([...NONVOLATILE].map((r) => C[r]));
+
+/** Whether a caller frame's context holds this CodeView register's real value (see NONVOLATILE). */
+export function keptForCallers(cv: { offset: number }): boolean {
+  return NONVOLATILE_OFFSETS.has(cv.offset);
+}
+
 const U64 = baseType('unsigned long long')!;
 const U32 = baseType('unsigned int')!;
 const LOW32: Record<string, RegisterName> = { eax: 'Rax', ebx: 'Rbx', ecx: 'Rcx', edx: 'Rdx', esi: 'Rsi', edi: 'Rdi', ebp: 'Rbp', esp: 'Rsp' };
