@@ -227,6 +227,15 @@ describe('formatValue and parts', () => {
     assert.throws(() => presenter.children(s.childrenHandle!), /not known/);
   });
 
+  it('a struct only declared says so, and a pointer to it does not open', () => {
+    const { target } = world();
+    const opaque: CType = { kind: 'struct', name: 'struct opaque', size: 0, members: () => [] };
+    assert.equal(formatValue(memoryValue(opaque, 0x1000n), target), '<struct opaque has no definition in the debug information>');
+    const presenter = new ValuePresenter(target);
+    const p: Value = { type: pointerTo(opaque), location: { kind: 'computed' }, bytes: Buffer.from([0, 0x10, 0, 0, 0, 0, 0, 0]) };
+    assert.equal(presenter.variable('o', 'local', p).childrenHandle, undefined);
+  });
+
   it('a null pointer does not open', () => {
     const { target } = world();
     const presenter = new ValuePresenter(target);

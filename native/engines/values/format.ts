@@ -45,6 +45,8 @@ function format(v: Value, target: Target, depth: number): string {
       return depth > 0 ? '{...}' : summary(v, target, true);
     case 'struct':
     case 'union':
+      // A type only declared here (struct foo *p, with foo defined elsewhere or nowhere) has no members to show.
+      if (!t.size && !t.members().length) return `<${t.name} has no definition in the debug information>`;
       return depth > 0 ? '{...}' : summary(v, target, false);
     case 'function': return v.location.kind === 'memory' ? `${t.name} at ${hexAddress(v.location.address)}` : t.name;
     case 'unknown': return `<${t.why}>`;
