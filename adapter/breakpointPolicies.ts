@@ -6,7 +6,6 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { EngineClient } from '../native/api';
-import { evaluateExpression, hitConditionMet, interpolate, type Lookup } from './expressions';
 
 interface Policy {
   condition?: string;
@@ -20,9 +19,6 @@ export interface HitDecision {
   /** Logpoint messages and condition errors, for the Debug Console. */
   output: string[];
 }
-
-/** 32-bit register names, read from their 64-bit registers. */
-const LOW32: Record<string, string> = { eax: 'rax', ebx: 'rbx', ecx: 'rcx', edx: 'rdx', esi: 'rsi', edi: 'rdi', ebp: 'rbp', esp: 'rsp' };
 
 export class BreakpointPolicies {
   private readonly byId = new Map<number, Policy>();
@@ -46,8 +42,8 @@ export class BreakpointPolicies {
     return ids.some((id) => this.byId.has(id));
   }
 
+  /** Conditions and logpoint expressions are C, evaluated by the engine in the stopped thread's top frame. */
   async decide(engine: EngineClient, threadId: number, ids: number[]): Promise<HitDecision> {
-    const lookup = await lookupFor(engine, threadId);
     const output: string[] = [];
     let stop = false;
     for (const id of ids) {
@@ -58,7 +54,8 @@ export class BreakpointPolicies {
       }
       if (p.condition) {
         try {
-          if (evaluateExpression(p.condition, lookup) === 0n) continue;
+          // !! makes any scalar 0 or 1, true as C takes it (a non-null pointer, a non-zero number).
+          if ((await engine.evaluate(threadId, 0, `!!(${p.condition})`)).value === '0') continue;
         } catch (e) {
           // As Visual Studio does: a condition that cannot be evaluated stops, and says why.
           output.push(`Breakpoint condition "${p.condition}" could not be evaluated: ${(e as Error).message}\n`);
@@ -68,40 +65,47 @@ export class BreakpointPolicies {
       }
       p.hits++;
       if (p.hitCondition) {
-        try {
-          if (!hitConditionMet(p.hitCondition, p.hits)) continue;
-        } catch (e) {
-          output.push(`${(e as Error).message}\n`);
+        const met = hitConditionMet(p.hitCondition, p.hits);
+        if (typeof met === 'string') {
+          output.push(`${met}\n`);
           stop = true;
           continue;
         }
+        if (!met) continue;
       }
-      if (p.logMessage) output.push(`${interpolate(p.logMessage, lookup)}\n`);
+      if (p.logMessage) output.push(`${await interpolate(p.logMessage, (expr) => engine.evaluate(threadId, 0, expr).then((v) => v.value))}\n`);
       else stop = true;
     }
     return { stop, output };
   }
 }
 
-/** Names of the top frame (locals, parameters) and the thread's registers. */
-async function lookupFor(engine: EngineClient, threadId: number): Promise<Lookup> {
-  const values = new Map<string, bigint>();
-  const [registers, variables] = await Promise.all([
-    engine.registers(threadId).catch(() => []),
-    engine.variables(threadId, 0).catch(() => []),
-  ]);
-  for (const r of registers) values.set(r.name.toLowerCase(), BigInt(r.value));
-  for (const [low, full] of Object.entries(LOW32)) {
-    const v = values.get(full);
-    if (v !== undefined) values.set(low, BigInt.asIntN(32, v));
+/**
+ * A hit condition as VS Code users write them: "5" or "==5" (the 5th hit),
+ * ">=5", ">5", "<=5", "<5", "%5" (every 5th hit). A condition not
+ * understood answers what is wrong with it.
+ */
+export function hitConditionMet(condition: string, hits: number): boolean | string {
+  const m = /^\s*(==|>=|<=|>|<|%)?\s*(\d+)\s*$/.exec(condition);
+  if (!m) return `Hit count "${condition}" is not understood. Write a number (5), or >=5, >5, <=5, <5, ==5 or %5.`;
+  const n = Number(m[2]);
+  switch (m[1]) {
+    case '>=': return hits >= n;
+    case '>': return hits > n;
+    case '<=': return hits <= n;
+    case '<': return hits < n;
+    case '%': return n > 0 && hits % n === 0;
+    default: return hits === n;
   }
-  for (let i = 8; i <= 15; i++) {
-    const v = values.get(`r${i}`);
-    if (v !== undefined) values.set(`r${i}d`, BigInt.asIntN(32, v));
+}
+
+/** A logpoint message: text with {expression} parts replaced by their values (or why not, in angle brackets). */
+export async function interpolate(message: string, evaluate: (expression: string) => Promise<string>): Promise<string> {
+  const parts = message.split(/\{([^{}]+)\}/);
+  let out = '';
+  for (let i = 0; i < parts.length; i++) {
+    if (i % 2 === 0) out += parts[i];
+    else out += await evaluate(parts[i]!).catch((e: Error) => `<${e.message}>`);
   }
-  for (const v of variables) {
-    if (/^-?(0x[0-9a-f]+|\d+)$/i.test(v.value)) values.set(v.name, BigInt(v.value));
-    else if (v.value === 'true' || v.value === 'false') values.set(v.name, v.value === 'true' ? 1n : 0n);
-  }
-  return (name) => values.get(name) ?? values.get(name.toLowerCase());
+  return out;
 }

@@ -102,6 +102,7 @@ export class DbgengSession extends DebugSession {
       supportsRestartRequest: true,
       supportsFunctionBreakpoints: true,
       supportsConditionalBreakpoints: true,
+      supportsEvaluateForHovers: true,
       supportsSetVariable: true,
       supportsInstructionBreakpoints: true,
       supportsModulesRequest: true,
@@ -361,7 +362,7 @@ export class DbgengSession extends DebugSession {
         }
       }
       if (!threadId) throw errors.noStoppedThread();
-      response.body = await evaluateIn(engine, threadId, ref?.frame.index ?? 0, (ref?.frame.physicalIndex ?? 0) === 0, args.expression);
+      response.body = await evaluateIn(engine, this.variables, threadId, ref?.frame.index ?? 0, args.expression);
     });
   }
 
@@ -421,7 +422,7 @@ export class DbgengSession extends DebugSession {
 
   protected override async variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): Promise<void> {
     await this.run(response, async () => {
-      response.body = { variables: await this.variables.variables(this.requireEngine(), args.variablesReference) };
+      response.body = { variables: await this.variables.variables(this.requireEngine(), args.variablesReference, args.start, args.count) };
     });
   }
 

@@ -1,17 +1,22 @@
 /**
- * Scopes and variables. A frame has Locals and Arguments (an inline frame
- * its own), and the innermost function's frames have Registers. Handles
- * come from a counter and are forgotten when the program resumes, like
- * frame ids.
+ * Scopes and variables. Every frame has Locals, Arguments and Registers (an
+ * inline frame its own locals and arguments; a caller frame the registers
+ * its unwound context holds). A structured value (struct, union, array,
+ * pointer) gets a reference that lists its parts, paged for arrays.
+ * References come from a counter and are forgotten when the program
+ * resumes, like frame ids (the engine's value handles go at the same time).
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { EngineClient } from '../native/api';
+import type { EngineClient, Variable } from '../native/api';
 import { errors } from './errors';
 import type { FrameRef } from './stack/frameStore';
 
 type ScopeKind = 'locals' | 'arguments' | 'registers';
 
-interface Handle { threadId: number; frameIndex: number; kind: ScopeKind }
+type Handle =
+  | { kind: ScopeKind; threadId: number; frameIndex: number }
+  /** The parts of a value: an engine value handle, and the expression that names the value. */
+  | { kind: 'parts'; handle: number; expression: string };
 
 export class VariableStore {
   private nextRef = 1;
@@ -19,35 +24,63 @@ export class VariableStore {
 
   scopes(ref: FrameRef): DebugProtocol.Scope[] {
     const make = (name: string, kind: ScopeKind, hint?: string): DebugProtocol.Scope => {
-      const variablesReference = this.nextRef++;
-      this.handles.set(variablesReference, { threadId: ref.threadId, frameIndex: ref.frame.index, kind });
+      const variablesReference = this.add({ threadId: ref.threadId, frameIndex: ref.frame.index, kind });
       return { name, variablesReference, expensive: false, presentationHint: hint };
     };
-    const scopes = [make('Locals', 'locals', 'locals'), make('Arguments', 'arguments', 'arguments')];
-    // Register values are known for the innermost function's frames only.
-    if (ref.frame.physicalIndex === 0) scopes.push(make('Registers', 'registers', 'registers'));
-    return scopes;
+    return [make('Locals', 'locals', 'locals'), make('Arguments', 'arguments', 'arguments'), make('Registers', 'registers', 'registers')];
   }
 
-  async variables(engine: EngineClient, reference: number): Promise<DebugProtocol.Variable[]> {
+  async variables(engine: EngineClient, reference: number, start?: number, count?: number): Promise<DebugProtocol.Variable[]> {
     const h = this.handles.get(reference);
     if (!h) throw errors.unknownVariables(reference);
+    if (h.kind === 'parts') return (await engine.children(h.handle, start, count)).map((v) => this.toDap(v, partExpression(h.expression, v)));
     if (h.kind === 'registers') {
-      return (await engine.registers(h.threadId)).map((r) => ({ name: r.name, value: r.value, variablesReference: 0 }));
+      return (await engine.registers(h.threadId, h.frameIndex)).map((r) => ({ name: r.name, value: r.value, variablesReference: 0, evaluateName: `$${r.name}` }));
     }
     const wanted = h.kind === 'locals' ? 'local' : 'parameter';
-    return (await engine.variables(h.threadId, h.frameIndex))
-      .filter((v) => v.kind === wanted)
-      .map((v) => ({ name: v.name, value: v.value, type: v.type, variablesReference: 0, memoryReference: v.address }));
+    return (await engine.variables(h.threadId, h.frameIndex)).filter((v) => v.kind === wanted).map((v) => this.toDap(v, v.name));
   }
 
   async setVariable(engine: EngineClient, reference: number, name: string, value: string): Promise<string> {
     const h = this.handles.get(reference);
     if (!h) throw errors.unknownVariables(reference);
+    if (h.kind === 'parts') return engine.setChild(h.handle, name, value);
     return engine.setVariable(h.threadId, h.frameIndex, h.kind === 'registers' ? 'registers' : 'locals', name, value);
+  }
+
+  /**
+   * A value as DAP shows it; one with parts gets a reference to them (with
+   * its counts, for paging). `expression` names it in the frame, for "Add
+   * to Watch" and "Copy as Expression".
+   */
+  toDap(v: Variable, expression: string): DebugProtocol.Variable & { type?: string } {
+    return {
+      name: v.name,
+      value: v.value,
+      type: v.type,
+      evaluateName: expression,
+      variablesReference: v.childrenHandle === undefined ? 0 : this.add({ kind: 'parts', handle: v.childrenHandle, expression }),
+      namedVariables: v.namedChildren,
+      indexedVariables: v.indexedChildren,
+      memoryReference: v.address,
+    };
   }
 
   clear(): void {
     this.handles.clear();
   }
+
+  private add(h: Handle): number {
+    const ref = this.nextRef++;
+    this.handles.set(ref, h);
+    return ref;
+  }
+}
+
+/** The C expression for a part of the value `parent` names: a member, an element, or a pointer's pointee (`*p`). */
+function partExpression(parent: string, part: Variable): string {
+  const base = /^[A-Za-z_$@][\w$]*(\.\w+|->\w+|\[\d+\])*$/.test(parent) ? parent : `(${parent})`;
+  if (part.kind === 'element') return `${base}${part.name}`;
+  if (part.name.startsWith('*')) return `*${base}`;
+  return `${base}.${part.name}`;
 }

@@ -75,7 +75,7 @@ export class EngineClient extends EventEmitter {
   step(threadId: number, kind: 'in' | 'over' | 'out' | 'instruction'): Promise<void> { return this.call('step', threadId, kind); }
   pause(): Promise<void> { return this.call('pause'); }
   threads(): Promise<EngineThread[]> { return this.call('threads'); }
-  registers(threadId: number): Promise<RegisterValue[]> { return this.call('registers', threadId); }
+  registers(threadId: number, frameIndex?: number): Promise<RegisterValue[]> { return this.call('registers', threadId, frameIndex); }
   resolveSymbol(address: string, inlineFrameContext: number): Promise<SymbolResolution> { return this.call('resolveSymbol', address, inlineFrameContext); }
   /**
    * Frames [start, start+count). A deep walk comes back in slices (the

@@ -221,8 +221,14 @@ export interface Engine {
   /** Asks a running debuggee to stop (a pause stop event follows). */
   pause(): void;
   threads(): EngineThread[];
-  /** The thread's registers at the top of its stack. */
-  registers(threadId: number): RegisterValue[];
+  /**
+   * The registers of a frame (by its index in the stack): the thread's for
+   * the innermost function's frames; for a caller frame, the ones its
+   * unwound context holds for sure (nonvolatile ones, RIP, RSP). Without a
+   * frame index (an engine that does not unwind registers yet ignores it),
+   * the thread's.
+   */
+  registers(threadId: number, frameIndex?: number): RegisterValue[];
   /**
    * Names an address in an inline context (an opaque value this engine
    * produced): by the inline context when it denotes an inline frame, else

@@ -32,6 +32,9 @@ export const dbghelp = {
   SymSetScopeFromInlineContext: lib.func('int __stdcall SymSetScopeFromInlineContext(void *process, uint64_t addr, uint32_t inlineContext)'),
   SymEnumSymbolsW: lib.func('int __stdcall SymEnumSymbolsW(void *process, uint64_t base, const char16_t *mask, EnumSymbolsCallbackW *callback, void *ctx)'),
   SymGetTypeInfo: lib.func('int __stdcall SymGetTypeInfo(void *process, uint64_t modBase, uint32_t typeId, uint32_t getType, void *info)'),
+  /** The same call for TI_GET_SYMNAME, which answers a WCHAR* the caller frees with LocalFree. */
+  SymGetTypeInfoName: lib.func('int __stdcall SymGetTypeInfo(void *process, uint64_t modBase, uint32_t typeId, uint32_t getType, _Out_ void **name)'),
+  SymGetTypeFromName: lib.func('int __stdcall SymGetTypeFromName(void *process, uint64_t modBase, const char *name, void *symbol)'),
   SymEnumSourceFilesW: lib.func('int __stdcall SymEnumSourceFilesW(void *process, uint64_t base, const char16_t *mask, EnumSourceFilesCallbackW *callback, void *ctx)'),
   SymSetOptions: lib.func('uint32_t __stdcall SymSetOptions(uint32_t options)'),
   SymGetOptions: lib.func('uint32_t __stdcall SymGetOptions()'),

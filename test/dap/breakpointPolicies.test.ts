@@ -77,6 +77,6 @@ describe('breakpoint conditions, hit counts and logpoints', () => {
   it('a condition that cannot be evaluated stops and says why', async () => {
     const r = await run({ name: 'caller_a', condition: 'no_such_name > 1', hitCondition: undefined });
     assert.equal(r.stops, 10);
-    assert.ok(r.output.some((o) => /condition "no_such_name > 1" could not be evaluated: "no_such_name" has no readable value/.test(o)));
+    assert.ok(r.output.some((o) => /condition "no_such_name > 1" could not be evaluated: "no_such_name" is not a variable of this frame/.test(o)));
   });
 });

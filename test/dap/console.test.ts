@@ -86,7 +86,7 @@ describe('Debug Console with the dbghelp engine', () => {
     const r = await s.dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: 'rip == ' + top.instructionPointerReference, context: 'watch', frameId: top.id });
     assert.equal(r.body.result, '1');
     const bad = await s.dap.request('evaluate', { expression: 'nope + 1', context: 'hover', frameId: top.id }).then(() => undefined, (e: DapError) => e);
-    assert.match(bad?.message ?? '', /Cannot evaluate "nope \+ 1": "nope" has no readable value here/);
+    assert.match(bad?.message ?? '', /Cannot evaluate "nope \+ 1": "nope" is not a variable of this frame/);
   });
 });
 

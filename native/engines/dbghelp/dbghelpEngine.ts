@@ -20,7 +20,13 @@ import { Layouts } from '../../win32/layouts';
 import { getWineVersion } from '../../win32/platform';
 import { SoftwareBreakpoints } from './softwareBreakpoints';
 import { StackWalker } from './stackWalker';
-import { encodeScalar, LocalsReader } from './locals';
+import { LocalsReader, type FrameVariable } from './locals';
+import { CV_REGISTERS, NONVOLATILE, REGISTERS, registerValue } from './registers';
+import { TypeReader } from './types';
+import { evaluateTree, type Scope } from '../values/evaluate';
+import { parseExpression } from '../values/parse';
+import { ValuePresenter } from '../values/present';
+import { encodeScalar, parseScalarText, storageSize, storeScalar, ValueError, type Target } from '../values/value';
 import { decodeOne, type InstructionShape } from './instructions';
 import { StepPlan, type Position, type StepKind } from '../stepping';
 import { SymbolSession, closeQuietly } from './symbols';
@@ -35,6 +41,8 @@ const TRAP_FLAG = 0x100;
 /** The most one readMemory request reads (VS Code's memory view asks for pages). */
 const MAX_MEMORY_REQUEST = 1 << 20;
 const ERROR_SEM_TIMEOUT = 121;
+/** How much of an expression's result is read to check that it can be read at all. */
+const MAX_CHECKED_READ = 4096;
 const LAUNCH_TIMEOUT_MS = 20_000;
 const EXIT_TIMEOUT_MS = 10_000;
 /** How far a breakpoint on a line without code may move down to the next line that has code. */
@@ -62,7 +70,8 @@ interface SourceBreakpoints { path: string; breakpoints: BoundBreakpoint[] }
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 
-const REGISTERS = ['Rax', 'Rbx', 'Rcx', 'Rdx', 'Rsi', 'Rdi', 'Rbp', 'Rsp', 'R8', 'R9', 'R10', 'R11', 'R12', 'R13', 'R14', 'R15', 'Rip'] as const;
+/** The 64-bit register a CodeView register name is part of (rcx for ecx), for writing a variable held in it. */
+const CV_REGISTER_BY_NAME = new Map(Object.values(CV_REGISTERS).map((r) => [r.name, REGISTERS.find((x) => C[x] === r.offset)!]));
 
 export class DbghelpEngine implements Engine {
   readonly kind = 'dbghelp' as const;
@@ -95,6 +104,8 @@ export class DbghelpEngine implements Engine {
   private readonly hidden = new Map<number, number>();
   private stepping?: { tid: number; plan: StepPlan; last?: InstructionShape; runTo?: { address: bigint; sp: bigint } };
   private locals?: LocalsReader;
+  private types?: TypeReader;
+  private values?: ValuePresenter;
   private exceptionFilters: ReadonlySet<string> = new Set(DEFAULT_FILTERS);
   private pauseRequested = false;
   private exited = false;
@@ -196,6 +207,7 @@ export class DbghelpEngine implements Engine {
   resume(): void {
     if (!this.pending || this.exited) return;
     this.walkers.clear();
+    this.values?.clear();
     const { pid, tid, status } = this.pending;
     this.hidden.clear();
     // Past a program's own int3 the thread is somewhere it was not shown
@@ -255,42 +267,50 @@ export class DbghelpEngine implements Engine {
   }
 
   setVariable(threadId: number, frameIndex: number, scope: 'locals' | 'registers', name: string, value: string): string {
-    const thread = this.threadTable.get(threadId);
-    if (!thread) throw new EngineError('noThread', `Thread ${threadId} does not exist (any more).`);
     if (this.running) throw new EngineError('notStopped', 'The program is running; pause it to change a variable.');
-    const [frame] = this.stackFrames(threadId, frameIndex, 1).frames;
-    if (!frame || frame.physicalIndex !== 0) throw new EngineError('unsupported', 'Variables can be set in the frames of the innermost function only.');
-    const ctx = this.threadContext(thread.handle);
+    const at = this.frameAt(threadId, frameIndex);
     const bad = (e: unknown) => new EngineError('badValue', `Cannot set ${name} to "${value}": ${(e as Error).message}`);
+    const setRegister = (register: string, bytes: Buffer) => {
+      // A caller's registers live where its callees saved them; only the innermost frame's are the thread's.
+      if (at.caller) throw new EngineError('unsupported', `${register} of a caller frame cannot be set; only the innermost function's registers can.`);
+      const reg = REGISTERS.find((r) => r.toLowerCase() === register)!;
+      const ctx = this.threadContext(at.thread);
+      bytes.copy(ctx, C[reg], 0, Math.min(bytes.length, 8));
+      this.setThreadContext(at.thread, ctx);
+      this.walkers.delete(threadId);
+    };
     if (scope === 'registers') {
       const reg = REGISTERS.find((r) => r.toLowerCase() === name.toLowerCase());
       if (!reg) throw new EngineError('noVariable', `There is no register "${name}".`);
+      const current = registerValue(at.context, reg, false)!;
       let bytes: Buffer;
       try {
-        bytes = encodeScalar(value, { kind: 'base', baseType: 7, size: 8, name: 'uint64' }, 8);
+        bytes = encodeScalar(current.type, parseScalarText(value, current.type));
       } catch (e) {
         throw bad(e);
       }
-      bytes.copy(ctx, C[reg]);
-      this.setThreadContext(thread.handle, ctx);
-      this.walkers.delete(threadId);
-      return hex(ctx.readBigUInt64LE(C[reg]));
+      setRegister(reg.toLowerCase(), bytes);
+      return hex(bytes.readBigUInt64LE(0));
     }
-    this.locals ??= new LocalsReader(this.hProcess);
-    const where = this.locals.locate(BigInt(frame.instructionOffset), frame.inlineFrameContext, frame.inline, ctx, name);
-    if (!where) throw new EngineError('noVariable', `"${name}" is not a variable of this frame.`);
-    let bytes: Buffer;
+    const v = this.frameVariables(at).find((x) => x.name === name)?.value;
+    if (!v) throw new EngineError('noVariable', `"${name}" is not a variable of this frame.`);
     try {
-      bytes = encodeScalar(value, where.type, where.size);
+      const n = parseScalarText(value, v.type);
+      if (v.location.kind === 'register') {
+        const full = CV_REGISTER_BY_NAME.get(v.location.register);
+        if (!full) throw new ValueError(`${name} lives in ${v.location.register}, which cannot be set.`);
+        const bytes = Buffer.alloc(8);
+        at.context.copy(bytes, 0, C[full], C[full] + 8);
+        encodeScalar(v.type, n).copy(bytes);
+        setRegister(full.toLowerCase(), bytes);
+      } else {
+        storeScalar(v, n, this.target());
+      }
     } catch (e) {
-      throw bad(e);
+      if (e instanceof ValueError) throw bad(e);
+      throw e;
     }
-    if (where.address !== undefined) writeMemory(this.hProcess, where.address, bytes);
-    else if (where.register) {
-      bytes.copy(ctx, where.register.offset, 0, Math.min(bytes.length, where.register.size));
-      this.setThreadContext(thread.handle, ctx);
-    } else throw new EngineError('unsupported', `"${name}" has no location the debug information can say (optimized away?); it cannot be set.`);
-    const now = this.variables(threadId, frameIndex).find((v) => v.name === name);
+    const now = this.variables(threadId, frameIndex).find((x) => x.name === name);
     return now?.value ?? value;
   }
 
@@ -321,13 +341,13 @@ export class DbghelpEngine implements Engine {
     return [...files];
   }
 
-  registers(threadId: number): RegisterValue[] {
-    const thread = this.threadTable.get(threadId);
-    if (!thread) throw new EngineError('noThread', `Thread ${threadId} does not exist (any more).`);
+  registers(threadId: number, frameIndex = 0): RegisterValue[] {
     if (this.running) throw new EngineError('notStopped', 'The program is running; pause it to read registers.');
-    const ctx = this.threadContext(thread.handle);
-    return REGISTERS.map((name) => ({ name: name.toLowerCase(), value: hex(ctx.readBigUInt64LE(C[name])) }))
-      .concat([{ name: 'efl', value: `0x${ctx.readUInt32LE(C.EFlags).toString(16)}` }]);
+    const at = this.frameAt(threadId, frameIndex);
+    // A caller frame shows what the unwind restores for sure (see NONVOLATILE); efl belongs to the innermost frame.
+    const shown = at.caller ? REGISTERS.filter((r) => NONVOLATILE.has(r)) : REGISTERS;
+    const regs = shown.map((name) => ({ name: name.toLowerCase(), value: hex(at.context.readBigUInt64LE(C[name])) }));
+    return at.caller ? regs : regs.concat([{ name: 'efl', value: `0x${at.context.readUInt32LE(C.EFlags).toString(16)}` }]);
   }
 
   resolveSymbol(address: string, inlineFrameContext: number): SymbolResolution {
@@ -371,29 +391,101 @@ export class DbghelpEngine implements Engine {
     return bound;
   }
 
-  children(_handle: number, _start?: number, _count?: number): Variable[] {
-    throw new EngineError('unsupported', 'The dbghelp engine does not expand values yet.');
+  children(handle: number, start?: number, count?: number): Variable[] {
+    return this.withValues(() => this.presenter().children(handle, start, count));
   }
 
-  evaluate(_threadId: number, _frameIndex: number, _expression: string): Variable {
-    throw new EngineError('unsupported', 'The dbghelp engine does not evaluate typed expressions yet.');
+  evaluate(threadId: number, frameIndex: number, expression: string): Variable {
+    if (this.running) throw new EngineError('notStopped', 'The program is running; pause it to evaluate.');
+    const at = this.frameAt(threadId, frameIndex);
+    let variables: FrameVariable[] | undefined;
+    const scope: Scope = {
+      variable: (name) => (variables ??= this.frameVariables(at)).find((v) => v.name === name)?.value,
+      register: (name) => registerValue(at.context, name, at.caller),
+      namedType: (kind, name) => (at.frame.moduleBase ? this.typeReader().named(BigInt(at.frame.moduleBase), kind, name) : undefined),
+      target: this.target(),
+    };
+    try {
+      const result = evaluateTree(parseExpression(expression), scope);
+      // A result that cannot be read is an error of the expression (*(int *)16), not a value to show.
+      if (result.location.kind === 'memory') scope.target.read(result.location.address, Math.max(1, Math.min(storageSize(result), MAX_CHECKED_READ)));
+      if (result.location.kind === 'unavailable') throw new ValueError(result.location.why);
+      return this.presenter().variable(expression.trim(), 'value', result);
+    } catch (e) {
+      if (e instanceof ValueError) throw new EngineError('badExpression', e.message);
+      throw e;
+    }
   }
 
-  setChild(_handle: number, _name: string, _value: string): string {
-    throw new EngineError('unsupported', 'The dbghelp engine does not set members yet.');
+  setChild(handle: number, name: string, value: string): string {
+    if (this.running) throw new EngineError('notStopped', 'The program is running; pause it to change a value.');
+    try {
+      return this.presenter().setChild(handle, name, value);
+    } catch (e) {
+      if (e instanceof ValueError) throw new EngineError('badValue', `Cannot set ${name} to "${value}": ${e.message}`);
+      throw e;
+    }
   }
 
   variables(threadId: number, frameIndex: number): Variable[] {
+    const at = this.frameAt(threadId, frameIndex);
+    const presenter = this.presenter();
+    return this.withValues(() => this.frameVariables(at).map((v) => presenter.variable(v.name, v.kind, v.value)));
+  }
+
+  /** A frame, its thread, and the register context its variables are read with (its own, for a caller frame). */
+  private frameAt(threadId: number, frameIndex: number): { frame: RawFrame; thread: Handle; context: Buffer; caller: boolean } {
     const thread = this.threadTable.get(threadId);
     if (!thread) throw new EngineError('noThread', `Thread ${threadId} does not exist (any more).`);
     const [frame] = this.stackFrames(threadId, frameIndex, 1).frames;
     if (!frame) throw new EngineError('noFrame', `Thread ${threadId} has no frame ${frameIndex}.`);
-    if (frame.physicalIndex !== 0) {
-      // Registers of caller frames are not kept by the walk yet.
-      throw new EngineError('unsupported', 'Variables are shown for the frames of the innermost function (its inline frames included); caller frames do not show them yet.');
+    const caller = frame.physicalIndex > 0;
+    const context = caller ? this.walkers.get(threadId)?.contextOf(frame.physicalIndex) : this.threadContext(thread.handle);
+    if (!context) throw new EngineError('noFrame', `The registers of frame ${frameIndex} could not be unwound.`);
+    return { frame, thread: thread.handle, context, caller };
+  }
+
+  private frameVariables(at: { frame: RawFrame; context: Buffer; caller: boolean }): FrameVariable[] {
+    this.locals ??= new LocalsReader(this.hProcess, this.typeReader());
+    return this.locals.read(BigInt(at.frame.instructionOffset), at.frame.inlineFrameContext, at.frame.inline, at.context, at.caller);
+  }
+
+  private typeReader(): TypeReader {
+    return (this.types ??= new TypeReader(this.hProcess));
+  }
+
+  /** Values shown from here are valid until the program runs (see resume). */
+  private presenter(): ValuePresenter {
+    return (this.values ??= new ValuePresenter(this.target()));
+  }
+
+  /** The debuggee's memory for values: as the program sees it (our breakpoints hidden), short reads refused. */
+  private target(): Target {
+    return {
+      read: (address, size) => {
+        const bytes = readMemory(this.hProcess, address, size);
+        if (bytes.length < size) throw new ValueError(`Cannot read memory at ${hex(address + BigInt(bytes.length))}.`);
+        return this.breakpoints ? this.breakpoints.unpatch(address, bytes) : bytes;
+      },
+      write: (address, bytes) => {
+        try {
+          writeMemory(this.hProcess, address, bytes);
+        } catch (e) {
+          throw new ValueError(`Cannot write memory at ${hex(address)}: ${(e as Error).message}`);
+        }
+        this.breakpoints?.afterWrite(address, bytes);
+      },
+    };
+  }
+
+  /** Engine errors for what a value cannot do (a stale handle, a part that is not there). */
+  private withValues<T>(body: () => T): T {
+    try {
+      return body();
+    } catch (e) {
+      if (e instanceof ValueError) throw new EngineError('badValue', e.message);
+      throw e;
     }
-    this.locals ??= new LocalsReader(this.hProcess);
-    return this.locals.read(BigInt(frame.instructionOffset), frame.inlineFrameContext, frame.inline, this.threadContext(thread.handle));
   }
 
   execute(_command: string): string {
@@ -546,6 +638,8 @@ export class DbghelpEngine implements Engine {
       }
       case DebugEventCode.UNLOAD_DLL: {
         const info = this.symbols?.unloadModule(ev.base);
+        // Another module may load at the same base, with type ids of its own.
+        this.types?.forgetModule(ev.base);
         if (info) this.emit({ type: 'module', reason: 'removed', id: hex(info.base), name: info.name, path: info.path, base: hex(info.base), symbolStatus: info.symbolStatus });
         return go;
       }

@@ -29,6 +29,12 @@
  *  - names, lines and modules by (code address, inline context), and the
  *    inline contexts by code address: a deep stack repeats the same few
  *    return addresses (recursion, dispatch loops), and each is resolved once.
+ *
+ * The register context of a caller frame (what StackWalkEx unwinds to, as
+ * WinDbg's `.frame N; r` shows it) is made only when asked for (its
+ * variables, its registers): by walking again from the nearest context
+ * already made. Keeping a CONTEXT (1232 bytes) for every frame walked
+ * would cost more than the rest of a deep walk together.
  */
 import { dbghelp, dbghelpRoutines, IMAGE_FILE_MACHINE_AMD64 } from '../../win32/dbghelp';
 import { alignedBuffer, type Handle } from '../../win32/kernel32';
@@ -88,9 +94,14 @@ interface WalkedFrame {
 
 type CachedResolution = Resolution & { resolvedBy: RawFrame['resolvedBy']; module?: ModuleInfo; moduleBase?: string };
 
+/** How many caller contexts one stop keeps (the ones the user looked at, and the start). */
+const MAX_CONTEXTS = 64;
+
 export class StackWalker {
   private readonly frame = Buffer.alloc(SF.size);
   private readonly context: Buffer;
+  /** Register contexts of physical frames by physical index, made on demand (0: the thread's own). */
+  private readonly contexts = new Map<number, Buffer>();
   private readonly walked: WalkedFrame[] = [];
   private readonly memory: MemoryCache;
   /** By PC text: the resolutions made there, for each (code address, context). */
@@ -117,15 +128,35 @@ export class StackWalker {
     // StackWalkEx updates the context as it unwinds: walk a private copy.
     this.context = alignedBuffer(Layouts.CONTEXT.size, Layouts.CONTEXT.align);
     threadContext.copy(this.context);
-    const C = Layouts.CONTEXT;
-    const setAddr = (off: number, value: bigint) => {
-      this.frame.writeBigUInt64LE(value, off);
-      this.frame.writeUInt32LE(AMODE_FLAT, off + Layouts.ADDRESS64.Mode);
-    };
-    setAddr(SF.AddrPC, this.context.readBigUInt64LE(C.Rip));
-    setAddr(SF.AddrFrame, this.context.readBigUInt64LE(C.Rbp));
-    setAddr(SF.AddrStack, this.context.readBigUInt64LE(C.Rsp));
-    this.frame.writeUInt32LE(SF.size, SF.StackFrameSize);
+    this.contexts.set(0, copyContext(threadContext));
+    startFrame(this.frame, this.context);
+  }
+
+  /**
+   * The register context of physical frame `physicalIndex`, as the unwind
+   * leaves it: nonvolatile registers, RIP and RSP are that frame's; the
+   * volatile ones are whatever the callee left. Undefined past the end.
+   */
+  contextOf(physicalIndex: number): Buffer | undefined {
+    const known = this.contexts.get(physicalIndex);
+    if (known) return known;
+    let from = 0;
+    for (const k of this.contexts.keys()) if (k < physicalIndex && k > from) from = k;
+    const context = copyContext(this.contexts.get(from)!);
+    const frame = Buffer.alloc(SF.size);
+    startFrame(frame, context);
+    // The first call reports the starting frame itself; each further one unwinds one frame.
+    for (let i = from; i <= physicalIndex; i++) {
+      frame.writeUInt32LE(INLINE_FRAME_CONTEXT_IGNORE, SF.InlineFrameContext);
+      const ok = dbghelp.StackWalkEx(
+        IMAGE_FILE_MACHINE_AMD64, this.process, this.thread, frame, context,
+        readRoutineFor(this.memory), dbghelpRoutines.SymFunctionTableAccess64, dbghelpRoutines.SymGetModuleBase64, null, 0,
+      );
+      if (!ok || frame.readBigUInt64LE(SF.AddrPC) === 0n) return undefined;
+    }
+    if (this.contexts.size >= MAX_CONTEXTS) this.contexts.delete([...this.contexts.keys()].find((k) => k !== 0)!);
+    this.contexts.set(physicalIndex, context);
+    return context;
   }
 
   /** Frames [start, start+count), walking only as far as needed. */
@@ -283,4 +314,23 @@ export class StackWalker {
     seen.push({ caller, context, inline, r });
     return r;
   }
+}
+
+function copyContext(context: Buffer): Buffer {
+  const out = alignedBuffer(Layouts.CONTEXT.size, Layouts.CONTEXT.align);
+  context.copy(out);
+  return out;
+}
+
+/** A STACKFRAME_EX for a walk that starts at the frame `context` describes. */
+function startFrame(frame: Buffer, context: Buffer): void {
+  const C = Layouts.CONTEXT;
+  const setAddr = (off: number, value: bigint) => {
+    frame.writeBigUInt64LE(value, off);
+    frame.writeUInt32LE(AMODE_FLAT, off + Layouts.ADDRESS64.Mode);
+  };
+  setAddr(SF.AddrPC, context.readBigUInt64LE(C.Rip));
+  setAddr(SF.AddrFrame, context.readBigUInt64LE(C.Rbp));
+  setAddr(SF.AddrStack, context.readBigUInt64LE(C.Rsp));
+  frame.writeUInt32LE(SF.size, SF.StackFrameSize);
 }
