@@ -13,6 +13,15 @@ const failure = (e: Error & { code?: string }) => ({ code: e.code, message: e.me
 async function main(): Promise<void> {
   const [program, dbgengPath, out] = process.argv.slice(2) as [string, string, string];
   const engine = new EngineClient('dbgeng', path.join(__dirname, 'engine-host.js'), { dbgengPath });
+  try {
+    fs.writeFileSync(out, JSON.stringify(await session(engine, program)));
+  } finally {
+    // A failed call must not leave the engine thread (and this process) running.
+    await engine.dispose();
+  }
+}
+
+async function session(engine: EngineClient, program: string) {
   let onStop: (e: EngineEvent) => void = () => undefined;
   engine.on('event', (e: EngineEvent) => { if (e.type === 'stopped') onStop(e); });
   const nextStop = () => new Promise<EngineEvent>((resolve) => (onStop = resolve));
@@ -23,11 +32,12 @@ async function main(): Promise<void> {
   const tid = stop.type === 'stopped' ? stop.threadId : 0;
   const find = (vs: Variable[], name: string) => vs.find((v) => v.name === name)!;
 
+  // Frames in turn, so each handle is used while the other frame is dbgeng's scope.
   const helper = await engine.variables(tid, 0);
   const pt = find(helper, 'pt');
-  const ptChildren = await engine.children(pt.childrenHandle!);
   const main = await engine.variables(tid, 1);
   const values = find(main, 'values');
+  const ptChildren = await engine.children(pt.childrenHandle!);
   const someElements = await engine.children(values.childrenHandle!, 1, 2);
   const setY = await engine.setChild(pt.childrenHandle!, 'y', '40');
   const yMemory = await engine.readMemory('0x29fd3c', 4);
@@ -44,7 +54,7 @@ async function main(): Promise<void> {
   const second = await engine.evaluate(tid, 0, 'pt');
   const secondChildren = await engine.children(second.childrenHandle!);
   const firstChildren = await engine.children(first.childrenHandle!);
-  const setX = await engine.setChild(second.childrenHandle!, 'x', '5');
+  const setX = await engine.setChild(second.childrenHandle!, 'x', '5').catch(failure);
   const firstAfter = await engine.children(first.childrenHandle!);
 
   stopped = nextStop();
@@ -54,11 +64,10 @@ async function main(): Promise<void> {
   const afterStep = await engine.variables(tid, 0);
 
   await engine.terminate();
-  await engine.dispose();
-  fs.writeFileSync(out, JSON.stringify({
+  return {
     helper, ptChildren, main, someElements, setY, yMemory, badChild, sum, product, elsewhere, garbage, empty,
     first, second, secondChildren, firstChildren, setX, firstAfter, stale, afterStep,
-  }));
+  };
 }
 
 main().catch((e) => {
