@@ -25,7 +25,7 @@ import { DEFAULT_FILTERS, stopsOnFirstChance } from '../engines/exceptionFilters
 import { buildCommandLine, buildEnvironmentBlock } from '../win32/commandLine';
 import { getWineVersion } from '../win32/platform';
 import { eventCallbacks, outputCallbacks, type CallbackObject } from './callbacks';
-import { ComError, ComPtr, readWideString } from './com';
+import { ComError, ComPtr, describeHResult, readWideString } from './com';
 import { FrameValues } from './frameValues';
 import { readVirtual, writeVirtual } from './memory';
 import type { DbgengInterfaces } from './openDbgeng';
@@ -42,6 +42,7 @@ const BP = Slots.IDebugBreakpoint2;
 const FRAME = { size: 136, InstructionOffset: 0, ReturnOffset: 8, FrameOffset: 16, StackOffset: 24, InlineFrameContext: 128 } as const;
 const DEBUG_ONLY_THIS_PROCESS = 0x2;
 const DEBUG_ENGOPT_INITIAL_BREAK = 0x20;
+const DEBUG_ATTACH_DEFAULT = 0;
 const DEBUG_BREAKPOINT_CODE = 0;
 const DEBUG_ANY_ID = 0xffffffff;
 const DEBUG_BREAKPOINT_ENABLED = 0x4;
@@ -149,21 +150,30 @@ export class DbgengEngine implements Engine {
     client.call(CL.CreateProcessAndAttach2Wide, 'CreateProcessAndAttach2Wide',
       'uint64_t server, const char16_t *commandLine, void *options, uint32_t optionsSize, const char16_t *initialDirectory, void *environment, uint32_t processId, uint32_t attachFlags',
       0n, buildCommandLine(params.program, params.args), options, 16, params.cwd ?? null, env, 0, 0);
-    this.execute_('.inline 1');
-    this.running = true;
-    const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
-    while (this.running && !this.exited) {
-      if (Date.now() > deadline) {
-        this.terminate();
-        throw new EngineError('launchTimeout', `"${params.program}" did not reach its initial breakpoint within ${LAUNCH_TIMEOUT_MS / 1000} s; it was ended.`);
-      }
-      this.poll(100, false);
-    }
+    this.waitForFirstBreak(() => {
+      this.terminate();
+      return new EngineError('launchTimeout', `"${params.program}" did not reach its initial breakpoint within ${LAUNCH_TIMEOUT_MS / 1000} s; it was ended.`);
+    });
     if (this.exited) throw new EngineError('exitedDuringLaunch', `"${params.program}" exited before it could be debugged.`);
-    this.pendingStop = undefined; // the initial break is not a user-visible stop
-    const pidOut = [0];
-    this.dbg.sysobj.call(SO.GetCurrentProcessSystemId, 'GetCurrentProcessSystemId', '_Out_ uint32_t *id', pidOut);
-    this.pid = Number(pidOut[0]);
+    return { processId: this.pid, engine: 'dbgeng', engineReason: this.reason };
+  }
+
+  /** AttachProcess, then the attach break-in: the program stops with its modules known. */
+  attach(pid: number): LaunchResult {
+    if (this.launched) throw new EngineError('alreadyLaunched', 'This session already has a debuggee.');
+    this.launched = true;
+    this.dbg.control.call(C.AddEngineOptions, 'AddEngineOptions', 'uint32_t options', DEBUG_ENGOPT_INITIAL_BREAK);
+    const hr = this.dbg.client.invoke(CL.AttachProcess, 'AttachProcess', 'uint64_t server, uint32_t processId, uint32_t attachFlags', 0n, pid, DEBUG_ATTACH_DEFAULT);
+    if (hr < 0) {
+      this.exited = true;
+      throw new EngineError('attachFailed', `Cannot attach to process ${pid}: ${describeHResult(hr)}. Is it running, and are you allowed to debug it (same user, or run as administrator)?`);
+    }
+    this.waitForFirstBreak(() => {
+      // Never end a program we attached to on our account: let it go.
+      this.detach();
+      return new EngineError('attachTimeout', `Process ${pid} did not break in within ${LAUNCH_TIMEOUT_MS / 1000} s; the debugger detached.`);
+    });
+    if (this.exited) throw new EngineError('exitedDuringAttach', `Process ${pid} exited while the debugger attached.`);
     return { processId: this.pid, engine: 'dbgeng', engineReason: this.reason };
   }
 
@@ -285,10 +295,6 @@ export class DbgengEngine implements Engine {
     }
     this.sourceBps.set(path.toLowerCase(), kept);
     return bound;
-  }
-
-  attach(_pid: number): LaunchResult {
-    throw new EngineError('unsupported', 'The dbgeng engine does not attach yet; use "engine": "dbghelp".');
   }
 
   detach(): void {
@@ -431,6 +437,22 @@ export class DbgengEngine implements Engine {
     const id = [0];
     this.dbg.sysobj.call(SO.GetCurrentThreadSystemId, 'GetCurrentThreadSystemId', '_Out_ uint32_t *id', id);
     return Number(id[0]);
+  }
+
+  /** Runs the debug session to its first break (not shown to the user: it is the loader's, or the attach break-in). */
+  private waitForFirstBreak(timedOut: () => EngineError): void {
+    this.execute_('.inline 1');
+    this.running = true;
+    const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
+    while (this.running && !this.exited) {
+      if (Date.now() > deadline) throw timedOut();
+      this.poll(100, false);
+    }
+    if (this.exited) return;
+    this.pendingStop = undefined;
+    const pidOut = [0];
+    this.dbg.sysobj.call(SO.GetCurrentProcessSystemId, 'GetCurrentProcessSystemId', '_Out_ uint32_t *id', pidOut);
+    this.pid = Number(pidOut[0]);
   }
 
   private requireStopped(what: string): void {
