@@ -28,6 +28,7 @@ import { eventCallbacks, outputCallbacks, type CallbackObject } from './callback
 import { ComError, ComPtr, describeHResult, readWideString } from './com';
 import { FrameValues } from './frameValues';
 import { readVirtual, writeVirtual } from './memory';
+import { DEBUG_CSS_LOADS, moduleSymbolStatus } from './modules';
 import type { DbgengInterfaces } from './openDbgeng';
 import { Registers } from './registers';
 import { DEBUG_STATUS, HRESULT, Slots } from './slots';
@@ -102,6 +103,8 @@ export class DbgengEngine implements Engine {
   private readonly values: FrameValues;
   private readonly regs: Registers;
   private stepping?: Step;
+  /** Loaded modules by base, to announce a module again when its symbols load. */
+  private readonly modules = new Map<bigint, { name: string; path: string }>();
 
   constructor(
     private readonly emit: EventSink,
@@ -119,6 +122,7 @@ export class DbgengEngine implements Engine {
       exitProcess: (code) => this.onExitProcess(code),
       loadModule: (mod, image, base) => this.onModule('new', mod, image, base),
       unloadModule: (name, base) => this.onModule('removed', name, name, base),
+      changeSymbolState: (flags, base) => this.onSymbolsLoaded(flags, base),
     }, report('event'));
     this.output = outputCallbacks((_mask, text) => {
       if (this.capture) this.capture.push(text);
@@ -656,7 +660,17 @@ export class DbgengEngine implements Engine {
   }
 
   private onModule(reason: 'new' | 'removed', name: string, path: string, base: bigint): number {
-    this.emit({ type: 'module', reason, id: hex(base), name, path, base: hex(base), symbolStatus: 'deferred' });
+    if (reason === 'new') this.modules.set(base, { name, path });
+    else this.modules.delete(base);
+    const symbolStatus = reason === 'new' ? moduleSymbolStatus(this.dbg.symbols, base) : '';
+    this.emit({ type: 'module', reason, id: hex(base), name, path, base: hex(base), symbolStatus });
     return DEBUG_STATUS.NO_CHANGE;
+  }
+
+  /** A module's symbols loaded (dbgeng loads them when first needed): announce its new status. */
+  private onSymbolsLoaded(flags: number, base: bigint): void {
+    const m = this.modules.get(base);
+    if (!(flags & DEBUG_CSS_LOADS) || !m) return;
+    this.emit({ type: 'module', reason: 'new', id: hex(base), name: m.name, path: m.path, base: hex(base), symbolStatus: moduleSymbolStatus(this.dbg.symbols, base) });
   }
 }

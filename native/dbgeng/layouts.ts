@@ -10,4 +10,6 @@ export const DbgengLayouts = {
   /** A register's value: a 24-byte union, then TailOfRawBytes and Type. */
   DEBUG_VALUE: { size: 32, I64: 0, I32: 0, TailOfRawBytes: 24, Type: 28 },
   DEBUG_REGISTER_DESCRIPTION: { size: 32, Type: 0, Flags: 4, SubregMaster: 8, SubregLength: 12, SubregMask: 16, SubregShift: 24, Reserved0: 28 },
+  /** IDebugSymbols::GetModuleParameters fills one per module. */
+  DEBUG_MODULE_PARAMETERS: { size: 64, Base: 0, Size: 8, TimeDateStamp: 12, Checksum: 16, Flags: 20, SymbolType: 24, Reserved: 48 },
 } as const;

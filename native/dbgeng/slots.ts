@@ -52,6 +52,7 @@ export const Slots = {
     GetNameByOffset: 7,
     GetLineByOffset: 10,
     GetModuleByOffset: 15,
+    GetModuleParameters: 17,
     GetNameByOffsetWide: 60,
     GetOffsetByNameWide: 61,
     GetLineByOffsetWide: 63,

@@ -17,7 +17,7 @@ async function attach(r: DoubleRun, processId: number, extra: Record<string, unk
 }
 
 describe('dbgeng engine against the double: attach and detach', () => {
-  it('attaches, stops, shows the stack and threads, and detaches leaving the program running', async () => {
+  it('attaches, stops, shows the stack, threads and modules, and detaches leaving the program running', async () => {
     const r = await startWithDouble();
     try {
       const entry = r.s.waitForStop();
@@ -26,14 +26,16 @@ describe('dbgeng engine against the double: attach and detach', () => {
       assert.ok(r.output.some((o) => /Attached to process 4240/.test(o)), r.output.join(''));
       const threads = (await r.s.dap.request<DebugProtocol.ThreadsResponse>('threads')).body.threads;
       assert.deepEqual(threads.map((t) => t.id), [4242]);
-      const modules = (await r.s.dap.request<DebugProtocol.ModulesResponse>('modules', {})).body.modules;
-      assert.deepEqual(modules.map((m) => m.name), ['runasm', 'kernel32']);
+      const modules = async () => (await r.s.dap.request<DebugProtocol.ModulesResponse>('modules', {})).body.modules.map((m) => [m.name, m.symbolStatus]);
+      assert.deepEqual(await modules(), [['runasm', 'deferred'], ['kernel32', 'export symbols only']]);
 
       const stopped = r.s.waitForStop();
       await r.s.dap.request('continue', { threadId: 4242 });
       const stop = await stopped;
       const top = (await r.s.stackTrace(stop.body.threadId!, 0, 1)).stackFrames[0]!;
       assert.equal(top.name, 'helper (Inline)');
+      // Naming the frames made dbgeng load runasm's symbols (ChangeSymbolState): the module says so now.
+      assert.deepEqual(await modules(), [['runasm', 'symbols loaded'], ['kernel32', 'export symbols only']]);
 
       await r.s.dap.request('disconnect', { terminateDebuggee: false });
       await r.s.conn.close();
