@@ -25,7 +25,7 @@ describe('dbgeng engine against the double: attach and detach', () => {
       assert.equal((await entry).body.reason, 'entry');
       assert.ok(r.output.some((o) => /Attached to process 4240/.test(o)), r.output.join(''));
       const threads = (await r.s.dap.request<DebugProtocol.ThreadsResponse>('threads')).body.threads;
-      assert.deepEqual(threads.map((t) => t.id), [4242]);
+      assert.deepEqual(threads.map((t) => [t.id, t.name]), [[4242, 'Main Thread'], [4243, 'Thread 4243']]);
       const modules = async () => (await r.s.dap.request<DebugProtocol.ModulesResponse>('modules', {})).body.modules.map((m) => [m.name, m.symbolStatus]);
       assert.deepEqual(await modules(), [['runasm', 'deferred'], ['kernel32', 'export symbols only']]);
 

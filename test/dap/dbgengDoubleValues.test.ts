@@ -103,6 +103,19 @@ describe('dbgeng engine against the double: variables, registers, memory', () =>
     assert.equal(byName(await scope(again[0]!.id, 'Registers')).rax, '0x1234');
   });
 
+  it("shows another thread's own stack, scopes and registers, each thread's whatever was asked before", async () => {
+    const other = (await r.s.stackTrace(4243)).stackFrames;
+    assert.deepEqual(other.map((f) => f.name), ['NtWaitForSingleObject', 'WaitForSingleObjectEx', 'BaseThreadInitThunk', '__RtlUserThreadStart', '_RtlUserThreadStart']);
+    const mine = (await r.s.stackTrace(threadId)).stackFrames;
+    assert.equal(mine[0]!.name, 'helper (Inline)');
+    // Alternating threads: dbgeng's current thread (and scope) must follow every request.
+    assert.equal(byName(await scope(other[0]!.id, 'Registers')).rip, '0x77800010');
+    assert.equal(byName(await scope(mine[0]!.id, 'Locals')).only_in_helper, '42');
+    assert.deepEqual(await scope(other[0]!.id, 'Locals'), []);
+    assert.equal(byName(await scope(mine[0]!.id, 'Registers')).rip, '0x12412f0');
+    assert.ok(readLines(r.trace).includes('SetCurrentThreadId 1'));
+  });
+
   it('evaluates a local of the inline frame there, and not in main', async () => {
     const inHelper = await r.s.dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: 'only_in_helper', frameId: frames[0]!.id, context: 'watch' });
     assert.equal(inHelper.body.result, '42');
