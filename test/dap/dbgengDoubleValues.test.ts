@@ -85,6 +85,20 @@ describe('dbgeng engine against the double: variables, registers, memory', () =>
     assert.equal(none.body!.unreadableBytes, 8);
   });
 
+  it("disassembles the bytes ReadVirtual gives, with dbgeng's lines and names by address", async () => {
+    const body = (await r.s.dap.request<DebugProtocol.DisassembleResponse>('disassemble', {
+      memoryReference: frames[0]!.instructionPointerReference, instructionOffset: -1, instructionCount: 6, resolveSymbols: true,
+    })).body!;
+    assert.deepEqual(body.instructions.map((i) => [i.address, i.instruction, i.line ?? null, i.symbol ?? null]), [
+      ['0x12412ef', 'int 3', null, null],
+      ['0x12412f0', 'mov eax,[rbp-10h]', 4, 'main'],
+      ['0x12412f3', 'add eax,7', null, 'main'],
+      ['0x12412f6', 'mov [rbp-10h],eax', 5, 'main'],
+      ['0x12412f9', 'nop dword ptr [rax]', null, null],
+      ['0x1241300', 'mov eax,[rbp-20h]', 33, 'main'],
+    ]);
+  });
+
   it('shows the general-purpose registers of the top frame, rip where the thread is', async () => {
     const regs = await scope(frames[0]!.id, 'Registers');
     assert.deepEqual(regs.map((v) => v.name), ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip', 'efl']);
