@@ -31,15 +31,23 @@ export interface DbgengProbe {
   opened?: DbgengInterfaces;
 }
 
+/**
+ * Every dbgeng.dll loaded, kept for the life of the process: koffi unloads
+ * a library (FreeLibrary) once its handle is garbage collected, and the
+ * interfaces, vtables and threads of dbgeng live in that DLL.
+ */
+const loaded = new Map<string, ReturnType<typeof koffi.load>>();
+
 export function openDbgeng(dllPath?: string): DbgengProbe {
   const dll = dllPath || 'dbgeng.dll';
   const interfaces: Record<string, boolean> = {};
-  let lib: ReturnType<typeof koffi.load>;
+  let lib = loaded.get(dll);
   try {
-    lib = koffi.load(dll);
+    lib ??= koffi.load(dll);
   } catch (e) {
     return { dll, interfaces, missing: `${dll} could not be loaded (${(e as Error).message})` };
   }
+  loaded.set(dll, lib);
   let DebugCreate: (iid: Buffer, out: bigint[]) => number;
   try {
     DebugCreate = lib.func('long __stdcall DebugCreate(const void *iid, _Out_ void **out)') as never;
