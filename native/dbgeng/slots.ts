@@ -33,7 +33,6 @@ export const Slots = {
     GetStackTrace: 31,
     GetExecutionStatus: 49,
     SetExecutionStatus: 50,
-    GetCodeLevel: 51,
     SetCodeLevel: 52,
     AddEngineOptions: 54,
     SetEngineOptions: 56,
@@ -64,7 +63,6 @@ export const Slots = {
     GetModuleNameStringWide: 89,
     GetNameByInlineContextWide: 129,
     GetLineByInlineContextWide: 131,
-    GetCurrentScopeFrameIndexEx: 133,
     SetScopeFrameByIndexEx: 134,
   },
   IDebugSymbolGroup2: {
@@ -82,7 +80,6 @@ export const Slots = {
   IDebugRegisters2: {
     GetNumberRegisters: 3,
     GetDescriptionWide: 14,
-    GetIndexByNameWide: 15,
     GetValues2: 23,
     SetValues2: 24,
   },
