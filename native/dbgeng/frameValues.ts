@@ -27,6 +27,8 @@ interface FrameGroup {
   group: SymbolGroup;
   threadId: number;
   frameIndex: number;
+  /** In a watch group: the structured results kept, by expression, so asking again adds nothing. */
+  kept?: Map<string, Anchor>;
 }
 
 interface Handle extends FrameGroup {
@@ -72,6 +74,8 @@ export class FrameValues {
     const text = expression.trim();
     if (!text) throw new EngineError('badExpression', 'The expression is empty.');
     const fg = this.watchGroup(threadId, frameIndex);
+    const kept = fg.kept?.get(text);
+    if (kept && kept.index >= 0) return this.describe(fg, kept.index, fg.group.parameters(kept.index, 1)[0]!, 'value');
     let index: number;
     try {
       index = fg.group.add(text);
@@ -83,6 +87,7 @@ export class FrameValues {
     const v = this.describe(fg, index, p!, 'value');
     // A plain value has nothing to come back for: keep the watch group small.
     if (v.childrenHandle === undefined) fg.group.remove(index);
+    else (fg.kept ??= new Map()).set(text, this.handles.get(v.childrenHandle)!.anchor);
     return v;
   }
 
@@ -126,8 +131,12 @@ export class FrameValues {
     const v: Variable = { name: group.name(index), kind, type: group.typeName(index), value: group.valueText(index) };
     if (address !== undefined) v.address = `0x${address.toString(16)}`;
     if (p.subElements > 0) {
-      const handle = this.nextHandle++;
-      this.handles.set(handle, { ...fg, anchor: group.anchor(index) });
+      // One handle per entry, however often it is shown (VS Code keeps expansion state by reference).
+      let handle = [...this.handles].find(([, h]) => h.group === group && h.anchor.index === index)?.[0];
+      if (handle === undefined) {
+        handle = this.nextHandle++;
+        this.handles.set(handle, { ...fg, anchor: group.anchor(index) });
+      }
       v.childrenHandle = handle;
       if (p.flags & DEBUG_SYMBOL.IS_ARRAY) v.indexedChildren = p.subElements;
       else v.namedChildren = p.subElements;

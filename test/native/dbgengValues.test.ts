@@ -74,6 +74,13 @@ describe('dbgeng engine on the double: children, evaluate, setChild', () => {
     assert.ok(calls.includes('WriteSymbolWide 4 5'), calls.filter((l) => l.startsWith('WriteSymbolWide')).join('\n'));
   });
 
+  it('gives an entry one handle however often it is shown, and adds an expression once', () => {
+    assert.equal(r.localsTwice[0], r.localsTwice[1]);
+    assert.equal(r.firstAgain.childrenHandle, r.first.childrenHandle);
+    assert.notEqual(r.second.childrenHandle, r.first.childrenHandle);
+    assert.deepEqual(readLines(trace).filter((l) => l === 'AddSymbolWide pt'), ['AddSymbolWide pt']);
+  });
+
   it('forgets handles when the program runs, and reads the new stop afresh', () => {
     assert.equal(r.stale.code, 'noHandle');
     assert.deepEqual(r.afterStep.map((v: { name: string }) => v.name), ['only_in_helper', 'pt']);

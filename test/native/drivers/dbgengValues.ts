@@ -39,6 +39,7 @@ async function session(engine: EngineClient, program: string) {
   const values = find(main, 'values');
   const ptChildren = await engine.children(pt.childrenHandle!);
   const someElements = await engine.children(values.childrenHandle!, 1, 2);
+  const helperAgain = await engine.variables(tid, 0);
   const setY = await engine.setChild(pt.childrenHandle!, 'y', '40');
   const yMemory = await engine.readMemory('0x29fd3c', 4);
   const badChild = await engine.setChild(pt.childrenHandle!, 'z', '1').catch(failure);
@@ -51,7 +52,8 @@ async function session(engine: EngineClient, program: string) {
   // Two structured results in one watch group: expanding the first moves the
   // second's index; its handle must still name it.
   const first = await engine.evaluate(tid, 0, 'pt');
-  const second = await engine.evaluate(tid, 0, 'pt');
+  const second = await engine.evaluate(tid, 0, '(pt)');
+  const firstAgain = await engine.evaluate(tid, 0, 'pt');
   const secondChildren = await engine.children(second.childrenHandle!);
   const firstChildren = await engine.children(first.childrenHandle!);
   const setX = await engine.setChild(second.childrenHandle!, 'x', '5').catch(failure);
@@ -66,7 +68,8 @@ async function session(engine: EngineClient, program: string) {
   await engine.terminate();
   return {
     helper, ptChildren, main, someElements, setY, yMemory, badChild, sum, product, elsewhere, garbage, empty,
-    first, second, secondChildren, firstChildren, setX, firstAfter, stale, afterStep,
+    first, second, firstAgain, secondChildren, firstChildren, setX, firstAfter, stale, afterStep,
+    localsTwice: [find(helperAgain, 'pt').childrenHandle, pt.childrenHandle],
   };
 }
 
