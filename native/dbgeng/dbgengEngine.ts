@@ -79,6 +79,9 @@ interface Step {
   steps: number;
   /** Stepping out of a physical frame: the one-shot breakpoint at its return address. */
   returnBreakpoint?: { engineId: number; bp: ComPtr };
+  /** ... the frame's return address, and its stack pointer: its caller's is higher. */
+  returnAddress?: bigint;
+  frameStack?: bigint;
 }
 
 export class DbgengEngine implements Engine {
@@ -202,7 +205,9 @@ export class DbgengEngine implements Engine {
         return;
       }
       if (BigInt(top.returnOffset) === 0n) throw new EngineError('noCaller', 'This is the outermost frame: there is nothing to step out to.');
-      step.returnBreakpoint = this.addReturnBreakpoint(threadId, BigInt(top.returnOffset));
+      step.returnAddress = BigInt(top.returnOffset);
+      step.frameStack = BigInt(top.stackOffset);
+      step.returnBreakpoint = this.addReturnBreakpoint(threadId, step.returnAddress);
       this.stepping = step;
       this.run(DEBUG_STATUS.GO);
       return;
@@ -521,6 +526,12 @@ export class DbgengEngine implements Engine {
     return { engineId: Number(engineId[0]), bp };
   }
 
+  /** At the return breakpoint: is the stack still at or below the stepped frame's (not returned from it)? */
+  private deeperThanStepped(step: Step): boolean {
+    const rsp = this.regs.read().find((r) => r.name === 'rsp');
+    return rsp !== undefined && BigInt(rsp.value) <= step.frameStack!;
+  }
+
   /** The step stopped (or something else stopped it): a return breakpoint not hit is removed. */
   private endStep(): void {
     const bp = this.stepping?.returnBreakpoint;
@@ -634,6 +645,11 @@ export class DbgengEngine implements Engine {
     const step = this.stepping;
     if (step?.returnBreakpoint?.engineId === Number(engineId[0])) {
       step.returnBreakpoint = undefined; // one-shot: dbgeng has deleted it
+      if (this.deeperThanStepped(step)) {
+        // A deeper (recursive) activation came back to the same address first: wait for ours.
+        step.returnBreakpoint = this.addReturnBreakpoint(step.threadId, step.returnAddress!);
+        return DEBUG_STATUS.GO;
+      }
       this.pendingStop = { type: 'stopped', reason: 'step' };
       return DEBUG_STATUS.BREAK;
     }

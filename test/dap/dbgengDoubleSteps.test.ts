@@ -110,3 +110,22 @@ describe('dbgeng engine against the double: step over an inlined call, and by in
     }
   });
 });
+
+describe('dbgeng engine against the double: step out past a deeper return to the same address', () => {
+  it('goes on when the stack shows a deeper activation, and stops when the stepped frame returns', async () => {
+    const { r, threadId } = await session({ DBGENG_DOUBLE_START: 'callsite', DBGENG_DOUBLE_RECURSION: '1' });
+    try {
+      await step(r, threadId, 'next');
+      const before = readLines(r.trace).length;
+      const s = await step(r, threadId, 'stepOut');
+      assert.deepEqual([s.reason, s.top, s.depth], ['step', 'invoke_main (Inline):74', 5]);
+      const calls = readLines(r.trace).slice(before);
+      assert.deepEqual(calls.filter((c) => c.startsWith('breakpoint ')).map((c) => c.replace(/\d+/, 'N')), ['breakpoint N hit at a deeper return', 'breakpoint N hit at returned']);
+      assert.equal(calls.filter((c) => c.startsWith('AddBreakpoint2')).length, 2, 'armed again after the deeper return');
+      await finish(r, threadId);
+      assert.deepEqual(readLines(r.log), []);
+    } finally {
+      await r.dispose();
+    }
+  });
+});
