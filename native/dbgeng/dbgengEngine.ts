@@ -119,8 +119,8 @@ export class DbgengEngine implements Engine {
     this.events = eventCallbacks({
       breakpoint: (bp) => this.onBreakpoint(bp),
       exception: (code, address, firstChance) => this.onException(code, address, firstChance),
-      createThread: () => DEBUG_STATUS.NO_CHANGE,
-      exitThread: () => DEBUG_STATUS.NO_CHANGE,
+      createThread: () => this.onThread('started'),
+      exitThread: () => this.onThread('exited'),
       createProcess: (mod, image, base) => this.onModule('new', mod, image, base),
       exitProcess: (code) => this.onExitProcess(code),
       loadModule: (mod, image, base) => this.onModule('new', mod, image, base),
@@ -668,6 +668,12 @@ export class DbgengEngine implements Engine {
       exception: { code: code >>> 0, address: hex(address), firstChance, description },
     };
     return DEBUG_STATUS.BREAK;
+  }
+
+  /** During a thread event dbgeng's current thread is the event's: that names it. */
+  private onThread(reason: 'started' | 'exited'): number {
+    this.emit({ type: 'thread', reason, threadId: this.currentThreadSystemId() });
+    return DEBUG_STATUS.NO_CHANGE;
   }
 
   private onExitProcess(code: number): number {

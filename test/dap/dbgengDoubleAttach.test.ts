@@ -19,6 +19,8 @@ async function attach(r: DoubleRun, processId: number, extra: Record<string, unk
 describe('dbgeng engine against the double: attach and detach', () => {
   it('attaches, stops, shows the stack, threads and modules, and detaches leaving the program running', async () => {
     const r = await startWithDouble();
+    const threadEvents: [string, number][] = [];
+    r.s.dap.on('thread', (e: DebugProtocol.ThreadEvent) => threadEvents.push([e.body.reason, e.body.threadId]));
     try {
       const entry = r.s.waitForStop();
       await attach(r, 4240, { stopOnEntry: true });
@@ -26,6 +28,7 @@ describe('dbgeng engine against the double: attach and detach', () => {
       assert.ok(r.output.some((o) => /Attached to process 4240/.test(o)), r.output.join(''));
       const threads = (await r.s.dap.request<DebugProtocol.ThreadsResponse>('threads')).body.threads;
       assert.deepEqual(threads.map((t) => [t.id, t.name]), [[4242, 'Main Thread'], [4243, 'Thread 4243']]);
+      assert.deepEqual(threadEvents, [['started', 4243]], 'CreateThread names the thread it happens on');
       const modules = async () => (await r.s.dap.request<DebugProtocol.ModulesResponse>('modules', {})).body.modules.map((m) => [m.name, m.symbolStatus]);
       assert.deepEqual(await modules(), [['runasm', 'deferred'], ['kernel32', 'export symbols only']]);
 

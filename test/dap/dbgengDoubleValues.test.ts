@@ -23,8 +23,11 @@ describe('dbgeng engine against the double: variables, registers, memory', () =>
   const scope = async (frameId: number, name: string) => vars((await scopes(frameId)).find((s) => s.name === name)!.variablesReference);
   const byName = (vs: Vars) => Object.fromEntries(vs.map((v) => [v.name, v.value]));
 
+  const threadEvents: [string, number][] = [];
+
   before(async () => {
     r = await startWithDouble();
+    r.s.dap.on('thread', (e: DebugProtocol.ThreadEvent) => threadEvents.push([e.body.reason, e.body.threadId]));
     const stopped = r.s.waitForStop();
     await r.s.launch(doubleLaunch());
     threadId = (await stopped).body.threadId!;
@@ -141,6 +144,7 @@ describe('dbgeng engine against the double: variables, registers, memory', () =>
     await r.s.dap.request('continue', { threadId });
     await exited;
     await r.s.close();
+    assert.deepEqual(threadEvents, [['started', 4243], ['exited', 4243]]);
     assert.deepEqual(readLines(r.log), []);
     const calls = readLines(r.trace);
     const made = calls.filter((c) => /^symbol group \d+ for /.test(c)).length;
