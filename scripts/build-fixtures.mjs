@@ -186,12 +186,13 @@ function buildDbgengDouble({ force, log }) {
   // Not named dbgeng.dll: Wine would load its builtin dbgeng.dll instead, whatever the path.
   const dll = path.join(outDir, 'dbgeng_double.dll');
   const inputs = [thisScript, ...fs.readdirSync(srcDir).map((f) => path.join(srcDir, f))];
+  const sources = inputs.filter((f) => f.endsWith('.c'));
   if (!force && mtime(dll) >= Math.max(...inputs.map(mtime))) return null;
   fs.mkdirSync(outDir, { recursive: true });
   const tmp = path.join(outDir, 'dbgeng_double.tmp.dll');
   try {
     // -Wno-cast-function-type: vtable slots are untyped function pointers by design.
-    run(MINGW_GCC, ['-shared', '-O1', '-Wall', '-Wextra', '-Werror', '-Wno-cast-function-type', path.join(srcDir, 'dbgeng_double.c'), '-o', tmp]);
+    run(MINGW_GCC, ['-shared', '-O1', '-Wall', '-Wextra', '-Werror', '-Wno-cast-function-type', ...sources, '-o', tmp]);
     fs.renameSync(tmp, dll);
   } finally {
     fs.rmSync(tmp, { force: true });

@@ -77,7 +77,7 @@ export class CallbackObject {
 
 export const DEBUG_EVENT = {
   BREAKPOINT: 0x1, EXCEPTION: 0x2, CREATE_THREAD: 0x4, EXIT_THREAD: 0x8, CREATE_PROCESS: 0x10, EXIT_PROCESS: 0x20,
-  LOAD_MODULE: 0x40, UNLOAD_MODULE: 0x80, SYSTEM_ERROR: 0x100, SESSION_STATUS: 0x200,
+  LOAD_MODULE: 0x40, UNLOAD_MODULE: 0x80, SYSTEM_ERROR: 0x100, SESSION_STATUS: 0x200, CHANGE_SYMBOL_STATE: 0x1000,
 } as const;
 
 /** What the engine wants to hear about, as plain JS values. */
@@ -90,6 +90,8 @@ export interface EventHandlers {
   exitProcess(code: number): number;
   loadModule(moduleName: string, imageName: string, base: bigint): number;
   unloadModule(name: string, base: bigint): number;
+  /** Symbols changed (DEBUG_CSS_* flags); for loads and unloads `argument` is the module's base. */
+  changeSymbolState(flags: number, argument: bigint): void;
 }
 
 const u64 = (v: unknown) => BigInt(v as number | bigint);
@@ -125,7 +127,10 @@ export function eventCallbacks(h: EventHandlers, onError: (method: number, e: un
     { signature: 'uint32_t status', fn: noChange as never },
     { signature: 'uint32_t flags, uint64_t argument', fn: noChange as never },
     { signature: 'uint32_t flags, uint64_t argument', fn: noChange as never },
-    { signature: 'uint32_t flags, uint64_t argument', fn: noChange as never },
+    {
+      signature: 'uint32_t flags, uint64_t argument',
+      fn: ((_s: unknown, flags: unknown, argument: unknown) => { h.changeSymbolState(Number(flags), u64(argument)); return 0; }) as never,
+    },
   ], onError);
 }
 

@@ -6,6 +6,12 @@
  * GetNameByOffsetWide; lines come from the frame's own inline context, so a
  * physical frame holding inlined code gets its call-site line.
  *
+ * Locals, expressions and structured values come from symbol groups
+ * (frameValues.ts), registers from IDebugRegisters2 (registers.ts), memory
+ * from IDebugDataSpaces4 (memory.ts). Steps are dbgeng's own
+ * (SetExecutionStatus), which enter and leave inline frames by themselves
+ * with inline support on.
+ *
  * All calls run on the engine thread, as dbgeng requires of a client.
  */
 import type {
@@ -19,8 +25,12 @@ import { DEFAULT_FILTERS, stopsOnFirstChance } from '../engines/exceptionFilters
 import { buildCommandLine, buildEnvironmentBlock } from '../win32/commandLine';
 import { getWineVersion } from '../win32/platform';
 import { eventCallbacks, outputCallbacks, type CallbackObject } from './callbacks';
-import { ComError, ComPtr, readWideString } from './com';
+import { ComError, ComPtr, describeHResult, readWideString } from './com';
+import { FrameValues } from './frameValues';
+import { readVirtual, writeVirtual } from './memory';
+import { DEBUG_CSS_LOADS, moduleSymbolStatus } from './modules';
 import type { DbgengInterfaces } from './openDbgeng';
+import { Registers } from './registers';
 import { DEBUG_STATUS, HRESULT, Slots } from './slots';
 
 const C = Slots.IDebugControl7;
@@ -33,9 +43,16 @@ const BP = Slots.IDebugBreakpoint2;
 const FRAME = { size: 136, InstructionOffset: 0, ReturnOffset: 8, FrameOffset: 16, StackOffset: 24, InlineFrameContext: 128 } as const;
 const DEBUG_ONLY_THIS_PROCESS = 0x2;
 const DEBUG_ENGOPT_INITIAL_BREAK = 0x20;
+const DEBUG_ATTACH_DEFAULT = 0;
 const DEBUG_BREAKPOINT_CODE = 0;
 const DEBUG_ANY_ID = 0xffffffff;
 const DEBUG_BREAKPOINT_ENABLED = 0x4;
+/** dbgeng deletes a one-shot breakpoint itself once it is hit. */
+const DEBUG_BREAKPOINT_ONE_SHOT = 0x10;
+const DEBUG_LEVEL_SOURCE = 0;
+const DEBUG_LEVEL_ASSEMBLY = 1;
+/** Steps over lines, at most, to leave an inline frame (a loop in it would otherwise run forever). */
+const MAX_STEP_OUT_STEPS = 200;
 const DEBUG_INTERRUPT_ACTIVE = 0;
 const DEBUG_END_ACTIVE_TERMINATE = 1;
 const DEBUG_OUTCTL_THIS_CLIENT = 0;
@@ -53,6 +70,19 @@ interface Fetched {
 }
 
 type PendingStop = Extract<Parameters<EventSink>[0], { type: 'stopped' }>;
+
+/** A step under way, until its stop. */
+interface Step {
+  threadId: number;
+  /** Stepping out of an inline frame: step over lines until the stack is shallower than this. */
+  outOfInlineDepth?: number;
+  steps: number;
+  /** Stepping out of a physical frame: the one-shot breakpoint at its return address. */
+  returnBreakpoint?: { engineId: number; bp: ComPtr };
+  /** ... the frame's return address, and its stack pointer: its caller's is higher. */
+  returnAddress?: bigint;
+  frameStack?: bigint;
+}
 
 export class DbgengEngine implements Engine {
   readonly kind = 'dbgeng' as const;
@@ -73,6 +103,11 @@ export class DbgengEngine implements Engine {
   private instructionBps: { id: number; bp: ComPtr }[] = [];
   private nextBreakpointId = 1;
   private exceptionFilters: ReadonlySet<string> = new Set(DEFAULT_FILTERS);
+  private readonly values: FrameValues;
+  private readonly regs: Registers;
+  private stepping?: Step;
+  /** Loaded modules by base, to announce a module again when its symbols load. */
+  private readonly modules = new Map<bigint, { name: string; path: string }>();
 
   constructor(
     private readonly emit: EventSink,
@@ -84,17 +119,20 @@ export class DbgengEngine implements Engine {
     this.events = eventCallbacks({
       breakpoint: (bp) => this.onBreakpoint(bp),
       exception: (code, address, firstChance) => this.onException(code, address, firstChance),
-      createThread: () => DEBUG_STATUS.NO_CHANGE,
-      exitThread: () => DEBUG_STATUS.NO_CHANGE,
+      createThread: () => this.onThread('started'),
+      exitThread: () => this.onThread('exited'),
       createProcess: (mod, image, base) => this.onModule('new', mod, image, base),
       exitProcess: (code) => this.onExitProcess(code),
       loadModule: (mod, image, base) => this.onModule('new', mod, image, base),
       unloadModule: (name, base) => this.onModule('removed', name, name, base),
+      changeSymbolState: (flags, base) => this.onSymbolsLoaded(flags, base),
     }, report('event'));
     this.output = outputCallbacks((_mask, text) => {
       if (this.capture) this.capture.push(text);
       else this.emit({ type: 'output', category: 'console', text });
     }, report('output'));
+    this.values = new FrameValues(dbg.symbols, (threadId) => this.selectThread(threadId));
+    this.regs = new Registers(dbg.registers);
     dbg.client.call(CL.SetEventCallbacksWide, 'SetEventCallbacksWide', 'void *callbacks', this.events.ptr);
     dbg.client.call(CL.SetOutputCallbacksWide, 'SetOutputCallbacksWide', 'void *callbacks', this.output.ptr);
   }
@@ -119,29 +157,64 @@ export class DbgengEngine implements Engine {
     client.call(CL.CreateProcessAndAttach2Wide, 'CreateProcessAndAttach2Wide',
       'uint64_t server, const char16_t *commandLine, void *options, uint32_t optionsSize, const char16_t *initialDirectory, void *environment, uint32_t processId, uint32_t attachFlags',
       0n, buildCommandLine(params.program, params.args), options, 16, params.cwd ?? null, env, 0, 0);
-    this.execute_('.inline 1');
-    this.running = true;
-    const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
-    while (this.running && !this.exited) {
-      if (Date.now() > deadline) {
-        this.terminate();
-        throw new EngineError('launchTimeout', `"${params.program}" did not reach its initial breakpoint within ${LAUNCH_TIMEOUT_MS / 1000} s; it was ended.`);
-      }
-      this.poll(100, false);
-    }
+    this.waitForFirstBreak(() => {
+      this.terminate();
+      return new EngineError('launchTimeout', `"${params.program}" did not reach its initial breakpoint within ${LAUNCH_TIMEOUT_MS / 1000} s; it was ended.`);
+    });
     if (this.exited) throw new EngineError('exitedDuringLaunch', `"${params.program}" exited before it could be debugged.`);
-    this.pendingStop = undefined; // the initial break is not a user-visible stop
-    const pidOut = [0];
-    this.dbg.sysobj.call(SO.GetCurrentProcessSystemId, 'GetCurrentProcessSystemId', '_Out_ uint32_t *id', pidOut);
-    this.pid = Number(pidOut[0]);
+    return { processId: this.pid, engine: 'dbgeng', engineReason: this.reason };
+  }
+
+  /** AttachProcess, then the attach break-in: the program stops with its modules known. */
+  attach(pid: number): LaunchResult {
+    if (this.launched) throw new EngineError('alreadyLaunched', 'This session already has a debuggee.');
+    this.launched = true;
+    this.dbg.control.call(C.AddEngineOptions, 'AddEngineOptions', 'uint32_t options', DEBUG_ENGOPT_INITIAL_BREAK);
+    const hr = this.dbg.client.invoke(CL.AttachProcess, 'AttachProcess', 'uint64_t server, uint32_t processId, uint32_t attachFlags', 0n, pid, DEBUG_ATTACH_DEFAULT);
+    if (hr < 0) {
+      this.exited = true;
+      throw new EngineError('attachFailed', `Cannot attach to process ${pid}: ${describeHResult(hr)}. Is it running, and are you allowed to debug it (same user, or run as administrator)?`);
+    }
+    this.waitForFirstBreak(() => {
+      // Never end a program we attached to on our account: let it go.
+      this.detach();
+      return new EngineError('attachTimeout', `Process ${pid} did not break in within ${LAUNCH_TIMEOUT_MS / 1000} s; the debugger detached.`);
+    });
+    if (this.exited) throw new EngineError('exitedDuringAttach', `Process ${pid} exited while the debugger attached.`);
     return { processId: this.pid, engine: 'dbgeng', engineReason: this.reason };
   }
 
   resume(): void {
     if (this.running || this.exited) return;
-    this.stacks.clear();
-    this.dbg.control.call(C.SetExecutionStatus, 'SetExecutionStatus', 'uint32_t status', DEBUG_STATUS.GO);
-    this.running = true;
+    this.run(DEBUG_STATUS.GO);
+  }
+
+  step(threadId: number, kind: 'in' | 'over' | 'out' | 'instruction'): void {
+    this.requireStopped('step');
+    this.selectThread(threadId);
+    const step: Step = { threadId, steps: 0 };
+    if (kind === 'out') {
+      const [top] = this.stackFrames(threadId, 0, 1).frames;
+      if (!top) throw new EngineError('noFrame', `Thread ${threadId} has no stack to step out of.`);
+      if (top.inline) {
+        // An inline frame has no return address: step over its lines until it is gone.
+        step.outOfInlineDepth = this.depth(threadId);
+        this.stepping = step;
+        this.setCodeLevel(DEBUG_LEVEL_SOURCE);
+        this.run(DEBUG_STATUS.STEP_OVER);
+        return;
+      }
+      if (BigInt(top.returnOffset) === 0n) throw new EngineError('noCaller', 'This is the outermost frame: there is nothing to step out to.');
+      step.returnAddress = BigInt(top.returnOffset);
+      step.frameStack = BigInt(top.stackOffset);
+      step.returnBreakpoint = this.addReturnBreakpoint(threadId, step.returnAddress);
+      this.stepping = step;
+      this.run(DEBUG_STATUS.GO);
+      return;
+    }
+    this.stepping = step;
+    this.setCodeLevel(kind === 'instruction' ? DEBUG_LEVEL_ASSEMBLY : DEBUG_LEVEL_SOURCE);
+    this.run(kind === 'over' ? DEBUG_STATUS.STEP_OVER : DEBUG_STATUS.STEP_INTO);
   }
 
   pause(): void {
@@ -167,7 +240,11 @@ export class DbgengEngine implements Engine {
     if (Number(status[0]) !== DEBUG_STATUS.BREAK) return true; // still running (an event we let pass)
     this.running = false;
     this.stacks.clear();
-    const stop = this.pendingStop ?? (this.interruptRequested ? { type: 'stopped' as const, reason: 'pause' as const } : undefined);
+    if (this.stepOutOfInlineGoesOn()) return true;
+    const stop = this.pendingStop ?? (this.interruptRequested
+      ? { type: 'stopped' as const, reason: 'pause' as const }
+      : this.stepping ? { type: 'stopped' as const, reason: 'step' as const } : undefined);
+    this.endStep();
     this.pendingStop = undefined;
     this.interruptRequested = false;
     if (report && stop) this.emit({ ...stop, threadId: this.currentThreadSystemId() });
@@ -186,8 +263,10 @@ export class DbgengEngine implements Engine {
     return [...sys].map((id, i) => ({ id, name: i === 0 ? 'Main Thread' : `Thread ${id}` }));
   }
 
-  registers(_threadId: number): RegisterValue[] {
-    throw new EngineError('unsupported', 'The dbgeng engine does not read registers yet; use "engine": "dbghelp" to see them.');
+  registers(threadId: number): RegisterValue[] {
+    this.requireStopped('read registers');
+    this.selectThread(threadId);
+    return this.regs.read();
   }
 
   stackFrames(threadId: number, start: number, count: number): StackPage {
@@ -227,19 +306,25 @@ export class DbgengEngine implements Engine {
     return bound;
   }
 
-  attach(_pid: number): LaunchResult {
-    throw new EngineError('unsupported', 'The dbgeng engine does not attach yet; use "engine": "dbghelp".');
-  }
-
   detach(): void {
     if (!this.launched || this.exited) return;
+    this.values.forget();
     this.dbg.client.invoke(CL.DetachProcesses, 'DetachProcesses', '');
     this.exited = true;
     this.running = false;
   }
 
-  setVariable(): string {
-    throw new EngineError('unsupported', 'The dbgeng engine does not set variables yet; use "engine": "dbghelp".');
+  setVariable(threadId: number, frameIndex: number, scope: 'locals' | 'registers', name: string, value: string): string {
+    this.requireStopped('change a variable');
+    if (scope === 'locals') return this.values.setLocal(threadId, frameIndex, name, value);
+    const [frame] = this.stackFrames(threadId, frameIndex, 1).frames;
+    if (!frame || frame.physicalIndex !== 0) throw new EngineError('unsupported', 'Registers can be set in the frames of the innermost function only.');
+    this.selectThread(threadId);
+    const shown = this.regs.write(name, value);
+    // rip or rsp may have moved the stack, and every value read in it.
+    this.values.forget();
+    this.stacks.clear();
+    return shown;
   }
 
   setInstructionBreakpoints(addresses: string[]): BoundBreakpoint[] {
@@ -269,32 +354,34 @@ export class DbgengEngine implements Engine {
     return captured.join('');
   }
 
-  children(_handle: number, _start?: number, _count?: number): Variable[] {
-    throw new EngineError('unsupported', 'The dbgeng engine does not expand values yet.');
+  children(handle: number, start?: number, count?: number): Variable[] {
+    this.requireStopped('expand a value');
+    return this.values.children(handle, start, count);
   }
 
-  evaluate(_threadId: number, _frameIndex: number, _expression: string): Variable {
-    throw new EngineError('unsupported', 'The dbgeng engine does not evaluate typed expressions yet.');
+  evaluate(threadId: number, frameIndex: number, expression: string): Variable {
+    this.requireStopped('evaluate an expression');
+    return this.values.evaluate(threadId, frameIndex, expression);
   }
 
-  setChild(_handle: number, _name: string, _value: string): string {
-    throw new EngineError('unsupported', 'The dbgeng engine does not set members yet.');
+  setChild(handle: number, name: string, value: string): string {
+    this.requireStopped('change a value');
+    return this.values.setChild(handle, name, value);
   }
 
-  variables(_threadId: number, _frameIndex: number): Variable[] {
-    throw new EngineError('unsupported', 'The dbgeng engine does not read variables yet; use "engine": "dbghelp".');
+  variables(threadId: number, frameIndex: number): Variable[] {
+    this.requireStopped('see its variables');
+    return this.values.variables(threadId, frameIndex);
   }
 
-  step(_threadId: number, _kind: string): void {
-    throw new EngineError('unsupported', 'The dbgeng engine does not step yet; use "engine": "dbghelp".');
+  readMemory(address: string, count: number): MemoryBlock {
+    this.requireStopped('read its memory');
+    return readVirtual(this.dbg.dataSpaces, address, count);
   }
 
-  readMemory(_address: string, _count: number): MemoryBlock {
-    throw new EngineError('unsupported', 'The dbgeng engine does not read memory yet; use "engine": "dbghelp".');
-  }
-
-  writeMemory(_address: string, _data: string): number {
-    throw new EngineError('unsupported', 'The dbgeng engine does not write memory yet; use "engine": "dbghelp".');
+  writeMemory(address: string, data: string): number {
+    this.requireStopped('write its memory');
+    return writeVirtual(this.dbg.dataSpaces, address, data);
   }
 
   sourceLocations(addresses: string[]): SourceLocation[] {
@@ -324,6 +411,7 @@ export class DbgengEngine implements Engine {
 
   terminate(): void {
     if (!this.launched || this.exited) return;
+    this.values.forget();
     this.dbg.client.invoke(CL.TerminateProcesses, 'TerminateProcesses', '');
     this.dbg.client.invoke(CL.EndSession, 'EndSession', 'uint32_t flags', DEBUG_END_ACTIVE_TERMINATE);
     this.finishExit(this.exitCode ?? 1);
@@ -344,6 +432,7 @@ export class DbgengEngine implements Engine {
 
   private finishExit(code: number): void {
     if (this.exited) return;
+    this.stepping = undefined;
     this.exited = true;
     this.running = false;
     this.emit({ type: 'exited', exitCode: code });
@@ -359,11 +448,99 @@ export class DbgengEngine implements Engine {
     return Number(id[0]);
   }
 
-  private fetch(threadId: number, want: number): Fetched {
+  /** Runs the debug session to its first break (not shown to the user: it is the loader's, or the attach break-in). */
+  private waitForFirstBreak(timedOut: () => EngineError): void {
+    this.execute_('.inline 1');
+    this.running = true;
+    const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
+    while (this.running && !this.exited) {
+      if (Date.now() > deadline) throw timedOut();
+      this.poll(100, false);
+    }
+    if (this.exited) return;
+    this.pendingStop = undefined;
+    const pidOut = [0];
+    this.dbg.sysobj.call(SO.GetCurrentProcessSystemId, 'GetCurrentProcessSystemId', '_Out_ uint32_t *id', pidOut);
+    this.pid = Number(pidOut[0]);
+  }
+
+  private requireStopped(what: string): void {
+    if (this.exited || !this.launched) throw new EngineError('notLaunched', `There is no program to ${what}.`);
+    if (this.running) throw new EngineError('notStopped', `The program is running; pause it to ${what}.`);
+  }
+
+  /** Makes the thread (by system id) dbgeng's current thread: stacks, scopes, registers and steps are per thread. */
+  private selectThread(threadId: number): void {
+    this.dbg.sysobj.call(SO.SetCurrentThreadId, 'SetCurrentThreadId', 'uint32_t id', this.engineThreadId(threadId));
+  }
+
+  private engineThreadId(threadId: number): number {
     const engineId = [0];
     const hr = this.dbg.sysobj.invoke(SO.GetThreadIdBySystemId, 'GetThreadIdBySystemId', 'uint32_t sysId, _Out_ uint32_t *id', threadId, engineId);
     if (hr < 0) throw new EngineError('noThread', `Thread ${threadId} does not exist (any more).`);
-    this.dbg.sysobj.call(SO.SetCurrentThreadId, 'SetCurrentThreadId', 'uint32_t id', Number(engineId[0]));
+    return Number(engineId[0]);
+  }
+
+  /** Lets the debuggee go (run or step): what was read while it was stopped is forgotten first. */
+  private run(status: number): void {
+    this.values.forget();
+    this.stacks.clear();
+    this.dbg.control.call(C.SetExecutionStatus, 'SetExecutionStatus', 'uint32_t status', status);
+    this.running = true;
+  }
+
+  private setCodeLevel(level: number): void {
+    this.dbg.control.call(C.SetCodeLevel, 'SetCodeLevel', 'uint32_t level', level);
+  }
+
+  /** The number of frames of the thread's whole stack, inline frames counted. */
+  private depth(threadId: number): number {
+    let f = this.fetch(threadId, FIRST_FETCH);
+    while (!f.complete) f = this.fetch(threadId, f.count * 2);
+    return f.count;
+  }
+
+  /**
+   * After a step over while stepping out of an inline frame: true when the
+   * frame is still there (nothing else stopped the step), and the next step
+   * over is under way.
+   */
+  private stepOutOfInlineGoesOn(): boolean {
+    const step = this.stepping;
+    if (!step || step.outOfInlineDepth === undefined || this.pendingStop || this.interruptRequested) return false;
+    if (this.depth(step.threadId) < step.outOfInlineDepth || ++step.steps >= MAX_STEP_OUT_STEPS) return false;
+    this.run(DEBUG_STATUS.STEP_OVER);
+    return true;
+  }
+
+  private addReturnBreakpoint(threadId: number, address: bigint): { engineId: number; bp: ComPtr } {
+    const out = [0n];
+    this.dbg.control.call(C.AddBreakpoint2, 'AddBreakpoint2', 'uint32_t type, uint32_t desiredId, _Out_ void **bp', DEBUG_BREAKPOINT_CODE, DEBUG_ANY_ID, out);
+    const bp = new ComPtr(BigInt(out[0] as bigint), 'IDebugBreakpoint2', true);
+    bp.call(BP.SetOffset, 'SetOffset', 'uint64_t offset', address);
+    // Only the stepping thread coming back stops the step.
+    bp.call(BP.SetMatchThreadId, 'SetMatchThreadId', 'uint32_t thread', this.engineThreadId(threadId));
+    bp.call(BP.AddFlags, 'AddFlags', 'uint32_t flags', DEBUG_BREAKPOINT_ENABLED | DEBUG_BREAKPOINT_ONE_SHOT);
+    const engineId = [0];
+    bp.call(BP.GetId, 'GetId', '_Out_ uint32_t *id', engineId);
+    return { engineId: Number(engineId[0]), bp };
+  }
+
+  /** At the return breakpoint: is the stack still at or below the stepped frame's (not returned from it)? */
+  private deeperThanStepped(step: Step): boolean {
+    const rsp = this.regs.read().find((r) => r.name === 'rsp');
+    return rsp !== undefined && BigInt(rsp.value) <= step.frameStack!;
+  }
+
+  /** The step stopped (or something else stopped it): a return breakpoint not hit is removed. */
+  private endStep(): void {
+    const bp = this.stepping?.returnBreakpoint;
+    if (bp) this.dbg.control.invoke(C.RemoveBreakpoint2, 'RemoveBreakpoint2', 'void *bp', bp.bp.ptr);
+    this.stepping = undefined;
+  }
+
+  private fetch(threadId: number, want: number): Fetched {
+    this.selectThread(threadId);
     const buf = Buffer.alloc(want * FRAME.size);
     const filled = [0];
     this.dbg.control.call(C.GetStackTraceEx, 'GetStackTraceEx',
@@ -465,6 +642,17 @@ export class DbgengEngine implements Engine {
   private onBreakpoint(bpPtr: bigint): number {
     const engineId = [0];
     new ComPtr(bpPtr, 'IDebugBreakpoint2', true).call(BP.GetId, 'GetId', '_Out_ uint32_t *id', engineId);
+    const step = this.stepping;
+    if (step?.returnBreakpoint?.engineId === Number(engineId[0])) {
+      step.returnBreakpoint = undefined; // one-shot: dbgeng has deleted it
+      if (this.deeperThanStepped(step)) {
+        // A deeper (recursive) activation came back to the same address first: wait for ours.
+        step.returnBreakpoint = this.addReturnBreakpoint(step.threadId, step.returnAddress!);
+        return DEBUG_STATUS.GO;
+      }
+      this.pendingStop = { type: 'stopped', reason: 'step' };
+      return DEBUG_STATUS.BREAK;
+    }
     const id = this.bpIds.get(Number(engineId[0]));
     this.pendingStop = { type: 'stopped', reason: 'breakpoint', breakpointIds: id === undefined ? [] : [id] };
     return DEBUG_STATUS.BREAK;
@@ -482,13 +670,29 @@ export class DbgengEngine implements Engine {
     return DEBUG_STATUS.BREAK;
   }
 
+  /** During a thread event dbgeng's current thread is the event's: that names it. */
+  private onThread(reason: 'started' | 'exited'): number {
+    this.emit({ type: 'thread', reason, threadId: this.currentThreadSystemId() });
+    return DEBUG_STATUS.NO_CHANGE;
+  }
+
   private onExitProcess(code: number): number {
     this.exitCode = code;
     return DEBUG_STATUS.NO_CHANGE;
   }
 
   private onModule(reason: 'new' | 'removed', name: string, path: string, base: bigint): number {
-    this.emit({ type: 'module', reason, id: hex(base), name, path, base: hex(base), symbolStatus: 'deferred' });
+    if (reason === 'new') this.modules.set(base, { name, path });
+    else this.modules.delete(base);
+    const symbolStatus = reason === 'new' ? moduleSymbolStatus(this.dbg.symbols, base) : '';
+    this.emit({ type: 'module', reason, id: hex(base), name, path, base: hex(base), symbolStatus });
     return DEBUG_STATUS.NO_CHANGE;
+  }
+
+  /** A module's symbols loaded (dbgeng loads them when first needed): announce its new status. */
+  private onSymbolsLoaded(flags: number, base: bigint): void {
+    const m = this.modules.get(base);
+    if (!(flags & DEBUG_CSS_LOADS) || !m) return;
+    this.emit({ type: 'module', reason: 'new', id: hex(base), name: m.name, path: m.path, base: hex(base), symbolStatus: moduleSymbolStatus(this.dbg.symbols, base) });
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Loads dbgeng.dll and asks it for the interfaces the dbgeng engine needs.
  * The engine needs IDebugControl5 (GetStackTraceEx with inline frame
- * contexts) and IDebugSymbols5 (names and lines by inline context); an
+ * contexts) and IDebugSymbols5 (names and lines by inline context, scope
+ * frames counted with inline frames), IDebugRegisters2 and
+ * IDebugDataSpaces4; an
  * older dbgeng, or Wine's (mostly stubs), lacks them, and then the answer
  * says exactly what is missing so the dbghelp engine can take over.
  */
@@ -15,6 +17,8 @@ export interface DbgengInterfaces {
   control: ComPtr;
   symbols: ComPtr;
   sysobj: ComPtr;
+  registers: ComPtr;
+  dataSpaces: ComPtr;
   release(): void;
 }
 
@@ -27,15 +31,23 @@ export interface DbgengProbe {
   opened?: DbgengInterfaces;
 }
 
+/**
+ * Every dbgeng.dll loaded, kept for the life of the process: koffi unloads
+ * a library (FreeLibrary) once its handle is garbage collected, and the
+ * interfaces, vtables and threads of dbgeng live in that DLL.
+ */
+const loaded = new Map<string, ReturnType<typeof koffi.load>>();
+
 export function openDbgeng(dllPath?: string): DbgengProbe {
   const dll = dllPath || 'dbgeng.dll';
   const interfaces: Record<string, boolean> = {};
-  let lib: ReturnType<typeof koffi.load>;
+  let lib = loaded.get(dll);
   try {
-    lib = koffi.load(dll);
+    lib ??= koffi.load(dll);
   } catch (e) {
     return { dll, interfaces, missing: `${dll} could not be loaded (${(e as Error).message})` };
   }
+  loaded.set(dll, lib);
   let DebugCreate: (iid: Buffer, out: bigint[]) => number;
   try {
     DebugCreate = lib.func('long __stdcall DebugCreate(const void *iid, _Out_ void **out)') as never;
@@ -60,8 +72,10 @@ export function openDbgeng(dllPath?: string): DbgengProbe {
     ask('IDebugSymbols3');
     const symbols = ask('IDebugSymbols5');
     const sysobj = ask('IDebugSystemObjects');
-    const lacking = (['IDebugClient5', 'IDebugControl5', 'IDebugSymbols5', 'IDebugSystemObjects'] as const).filter((n) => !interfaces[n]);
-    if (lacking.length || !client || !control || !symbols || !sysobj) {
+    const registers = ask('IDebugRegisters2');
+    const dataSpaces = ask('IDebugDataSpaces4');
+    const lacking = (['IDebugClient5', 'IDebugControl5', 'IDebugSymbols5', 'IDebugSystemObjects', 'IDebugRegisters2', 'IDebugDataSpaces4'] as const).filter((n) => !interfaces[n]);
+    if (lacking.length || !client || !control || !symbols || !sysobj || !registers || !dataSpaces) {
       for (const p of got) p.release();
       base.release();
       return { dll, interfaces, missing: `${dll} lacks ${lacking.join(', ')} (E_NOINTERFACE): it is too old, or Wine's, which cannot debug processes` };
@@ -70,7 +84,7 @@ export function openDbgeng(dllPath?: string): DbgengProbe {
     return {
       dll,
       interfaces,
-      opened: { dll, client, control, symbols, sysobj, release: () => got.forEach((p) => p.release()) },
+      opened: { dll, client, control, symbols, sysobj, registers, dataSpaces, release: () => got.forEach((p) => p.release()) },
     };
   } catch (e) {
     for (const p of got) p.release();

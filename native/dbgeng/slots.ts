@@ -5,7 +5,10 @@
  *
  * Source: Microsoft's Windows SDK metadata (win32metadata), as listed in
  * ../shared/notes/dbgeng-abi.md and cross-checked there against
- * windows-rs, LLVM Dexter and ClrMD. The test double
+ * windows-rs, LLVM Dexter and ClrMD; IDebugSymbolGroup2, IDebugRegisters2
+ * and IDebugDataSpaces4 from the same metadata's generated projections
+ * (their VTableNames lists), and every slot an older interface already had
+ * is checked against mingw-w64's dbgeng.h by the ABI test. The test double
  * (test/fixtures/dbgeng-double) lays its vtables out by method *name* from
  * its own header, so a wrong number here calls the wrong method there and
  * the double reports it.
@@ -30,6 +33,7 @@ export const Slots = {
     GetStackTrace: 31,
     GetExecutionStatus: 49,
     SetExecutionStatus: 50,
+    SetCodeLevel: 52,
     AddEngineOptions: 54,
     SetEngineOptions: 56,
     Execute: 66,
@@ -47,17 +51,41 @@ export const Slots = {
     GetNameByOffset: 7,
     GetLineByOffset: 10,
     GetModuleByOffset: 15,
+    GetModuleParameters: 17,
     GetNameByOffsetWide: 60,
     GetOffsetByNameWide: 61,
     GetLineByOffsetWide: 63,
     GetOffsetByLineWide: 64,
     GetScopeSymbolGroup2: 71,
+    CreateSymbolGroup2: 72,
     ReloadWide: 75,
     SetSymbolPathWide: 77,
     GetModuleNameStringWide: 89,
     GetNameByInlineContextWide: 129,
     GetLineByInlineContextWide: 131,
     SetScopeFrameByIndexEx: 134,
+  },
+  IDebugSymbolGroup2: {
+    GetNumberSymbols: 3,
+    RemoveSymbolByIndex: 6,
+    GetSymbolParameters: 8,
+    ExpandSymbol: 9,
+    AddSymbolWide: 13,
+    GetSymbolNameWide: 15,
+    WriteSymbolWide: 16,
+    GetSymbolTypeNameWide: 19,
+    GetSymbolOffset: 21,
+    GetSymbolValueTextWide: 24,
+  },
+  IDebugRegisters2: {
+    GetNumberRegisters: 3,
+    GetDescriptionWide: 14,
+    GetValues2: 23,
+    SetValues2: 24,
+  },
+  IDebugDataSpaces4: {
+    ReadVirtual: 3,
+    WriteVirtual: 4,
   },
   IDebugSystemObjects4: {
     GetCurrentThreadId: 5,
@@ -74,6 +102,7 @@ export const Slots = {
     AddFlags: 7,
     GetOffset: 10,
     SetOffset: 11,
+    SetMatchThreadId: 18,
   },
   /** Implemented by us: the order dbgeng calls them in. */
   IDebugEventCallbacksWide: {
@@ -93,6 +122,8 @@ export const IIDs = {
   IDebugSymbols3: 'f02fbecc-50ac-4f36-9ad9-c975e8f32ff8',
   IDebugSymbols5: 'c65fa83e-1e69-475e-8e0e-b5d79e9cc17e',
   IDebugSystemObjects: '6b86fe2c-2c4f-4f0c-9da2-174311acc327',
+  IDebugRegisters2: '1656afa9-19c6-4e3a-97e7-5dc9160cf9c4',
+  IDebugDataSpaces4: 'd98ada1f-29e9-4ef5-a6c0-e53349883212',
   IDebugEventCallbacksWide: '0690e046-9c23-45ac-a04f-987ac29ad0d3',
   IDebugOutputCallbacksWide: '4c7fd663-c394-4e26-8ef1-34ad5ed3764c',
 } as const;
@@ -106,4 +137,4 @@ export const HRESULT = {
   E_UNEXPECTED: 0x8000ffff | 0,
 } as const;
 
-export const DEBUG_STATUS = { NO_CHANGE: 0, GO: 1, BREAK: 6, NO_DEBUGGEE: 7 } as const;
+export const DEBUG_STATUS = { NO_CHANGE: 0, GO: 1, STEP_OVER: 4, STEP_INTO: 5, BREAK: 6, NO_DEBUGGEE: 7 } as const;

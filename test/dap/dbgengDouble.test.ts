@@ -7,12 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { dbgengDouble, fixtureExe } from '../support/fixtures';
-import { TestSession } from '../support/dapSession';
+import { readLines, startWithDouble, type DoubleRun } from '../support/dbgengDouble';
 
 const RUNASM = 'e:\\test\\runasm\\runasm.cpp';
 const EXE_COMMON = 'f:\\dd\\vctools\\crt\\vcstartup\\src\\startup\\exe_common.inl';
@@ -28,26 +26,7 @@ const SEED_STACK = [
   { name: '_RtlUserThreadStart', file: undefined, line: 0, ctx: '25ed8100', frameType: ['STACK', 'RA'] },
 ];
 
-interface DoubleRun {
-  s: TestSession;
-  dir: string;
-  log: string;
-  trace: string;
-  output: string[];
-}
-
-/** A session whose adapter uses the double, logging to a folder of its own; `env` adds settings of the double. */
-async function startWithDouble(env: Record<string, string> = {}): Promise<DoubleRun> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbgeng-double-'));
-  const log = path.join(dir, 'violations.txt');
-  const trace = path.join(dir, 'trace.txt');
-  const s = await TestSession.start({ DBGENG_DOUBLE_LOG: log, DBGENG_DOUBLE_TRACE: trace, ...env });
-  const output: string[] = [];
-  s.dap.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
-  return { s, dir, log, trace, output };
-}
-
-const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8').split(/\r?\n/).filter(Boolean) : []);
+const read = readLines;
 
 describe('dbgeng engine against the native double: seed 004 with inline frames', () => {
   let r: DoubleRun;

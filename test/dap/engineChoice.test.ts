@@ -23,7 +23,7 @@ describe('engine choice with the system dbgeng.dll', { skip: underWine ? false :
       await s.launch({ program: fixtureExe('sample'), args: ['break'], engine: 'auto' });
       await stopped;
       const line = output.find((o) => o.startsWith('Engine:'));
-      assert.match(line ?? '', /^Engine: dbghelp engine: dbgeng is not usable \(dbgeng\.dll lacks IDebugControl5, IDebugSymbols5 \(E_NOINTERFACE\)/);
+      assert.match(line ?? '', /^Engine: dbghelp engine: dbgeng is not usable \(dbgeng\.dll lacks IDebugControl5, IDebugSymbols5, IDebugRegisters2, IDebugDataSpaces4 \(E_NOINTERFACE\)/);
       assert.match(line ?? '', /Wine/);
     } finally {
       await s.close();
@@ -35,7 +35,7 @@ describe('engine choice with the system dbgeng.dll', { skip: underWine ? false :
     try {
       const err = await s.dap.request('launch', { program: fixtureExe('sample'), engine: 'dbgeng' }).then(() => undefined, (e: DapError) => e);
       assert.ok(err instanceof DapError, 'launch must fail');
-      assert.match(err.message, /The dbgeng engine cannot run: dbgeng\.dll lacks IDebugControl5, IDebugSymbols5/);
+      assert.match(err.message, /The dbgeng engine cannot run: dbgeng\.dll lacks IDebugControl5, IDebugSymbols5, IDebugRegisters2, IDebugDataSpaces4/);
       assert.match(err.message, /set "dbgengPath"/);
       assert.match(err.message, /"dbghelp"/);
     } finally {
