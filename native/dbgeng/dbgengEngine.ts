@@ -263,10 +263,21 @@ export class DbgengEngine implements Engine {
     return [...sys].map((id, i) => ({ id, name: i === 0 ? 'Main Thread' : `Thread ${id}` }));
   }
 
-  registers(threadId: number): RegisterValue[] {
+  /** The frame's registers: the thread's own for the innermost function's frames, what dbgeng unwound for a caller's. */
+  registers(threadId: number, frameIndex = 0): RegisterValue[] {
     this.requireStopped('read registers');
-    this.selectThread(threadId);
-    return this.regs.read();
+    if (frameIndex === 0) {
+      this.selectThread(threadId);
+      return this.regs.read();
+    }
+    const [frame] = this.stackFrames(threadId, frameIndex, 1).frames;
+    if (!frame) throw new EngineError('noFrame', `Frame ${frameIndex} is not on the stack of thread ${threadId}.`);
+    if (frame.physicalIndex === 0) {
+      this.selectThread(threadId);
+      return this.regs.read();
+    }
+    this.values.scopeTo(threadId, frameIndex);
+    return this.regs.read(true);
   }
 
   stackFrames(threadId: number, start: number, count: number): StackPage {

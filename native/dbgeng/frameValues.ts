@@ -152,6 +152,11 @@ export class FrameValues {
     return h;
   }
 
+  /** Makes a frame of a thread dbgeng's scope (for its registers, say). */
+  scopeTo(threadId: number, frameIndex: number): void {
+    this.enter({ threadId, frameIndex });
+  }
+
   /** Makes the group's frame the scope, so its values are read there. */
   private enter(fg: { threadId: number; frameIndex: number }): void {
     this.selectThread(fg.threadId);

@@ -1,10 +1,10 @@
 /**
- * Registers through IDebugRegisters2. Values are read and written with
- * GetValues2/SetValues2 from DEBUG_REGSRC_DEBUGGEE: the thread's own
- * registers, i.e. the top frame's, whatever scope frame the variables
- * view chose. (The adapter offers a Registers scope only for the frames of
- * the innermost function, whose inline frames share those registers;
- * caller frames' unwound registers are not shown.)
+ * Registers through IDebugRegisters2. The innermost function's frames
+ * (its inline frames share them) read and write the thread's own
+ * registers (DEBUG_REGSRC_DEBUGGEE). A caller frame reads what dbgeng
+ * unwound for the scope frame (DEBUG_REGSRC_FRAME), and only the registers
+ * a call preserves, with rip and rsp: the volatile ones hold whatever the
+ * callee left, so they are not shown (as the dbghelp engine does).
  *
  * Which registers: x64's general-purpose ones and the flags, by name, in
  * the order the dbghelp engine lists them; their indexes and value types
@@ -21,11 +21,14 @@ const R = Slots.IDebugRegisters2;
 const V = DbgengLayouts.DEBUG_VALUE;
 const D = DbgengLayouts.DEBUG_REGISTER_DESCRIPTION;
 const DEBUG_REGSRC_DEBUGGEE = 0;
+const DEBUG_REGSRC_FRAME = 2;
 const DEBUG_REGISTER_SUB_REGISTER = 0x1;
 const DEBUG_VALUE_INT32 = 3;
 const DEBUG_VALUE_INT64 = 4;
 
 const GENERAL = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip', 'efl'];
+/** What an unwound caller frame holds for sure (x64 calling convention): the nonvolatile registers, rip and rsp. */
+const PRESERVED = new Set(['rbx', 'rbp', 'rsi', 'rdi', 'rsp', 'r12', 'r13', 'r14', 'r15', 'rip']);
 
 interface Described { index: number; type: number }
 
@@ -34,14 +37,18 @@ export class Registers {
 
   constructor(private readonly registers: ComPtr) {}
 
-  /** The general-purpose registers of dbgeng's current thread. */
-  read(): RegisterValue[] {
-    const shown = GENERAL.map((name) => ({ name, d: this.describe().get(name) })).filter((r): r is { name: string; d: Described } => !!r.d);
+  /**
+   * The general-purpose registers of dbgeng's current thread; with
+   * `scopeFrame`, those of the scope frame (a caller's), as dbgeng unwound them.
+   */
+  read(scopeFrame = false): RegisterValue[] {
+    const names = scopeFrame ? GENERAL.filter((n) => PRESERVED.has(n)) : GENERAL;
+    const shown = names.map((name) => ({ name, d: this.describe().get(name) })).filter((r): r is { name: string; d: Described } => !!r.d);
     if (!shown.length) return [];
     const indices = new Uint32Array(shown.map((r) => r.d.index));
     const values = Buffer.alloc(shown.length * V.size);
     this.registers.call(R.GetValues2, 'GetValues2', 'uint32_t source, uint32_t count, void *indices, uint32_t start, void *values',
-      DEBUG_REGSRC_DEBUGGEE, shown.length, indices, 0, values);
+      scopeFrame ? DEBUG_REGSRC_FRAME : DEBUG_REGSRC_DEBUGGEE, shown.length, indices, 0, values);
     return shown.map((r, i) => ({ name: r.name, value: hexValue(values, i * V.size) }));
   }
 

@@ -144,6 +144,33 @@ describe('dbgeng engine against the double with inline support off (.inline 0)',
   });
 });
 
+describe('dbgeng engine against the double: a logpoint', () => {
+  it("logs the message with {only_in_helper} evaluated in the inline frame by dbgeng (AddSymbolWide), and does not stop", async () => {
+    const { s, dir, log, trace } = await startWithDouble();
+    try {
+      const stops: DebugProtocol.StoppedEvent[] = [];
+      s.dap.on('stopped', (e: DebugProtocol.StoppedEvent) => stops.push(e));
+      const output: string[] = [];
+      s.dap.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
+      const exited = s.dap.waitFor<DebugProtocol.ExitedEvent>('exited');
+      const initialized = s.dap.waitFor('initialized', 60_000);
+      await s.dap.request('launch', { program: fixtureExe('sample'), engine: 'dbgeng', dbgengPath: dbgengDouble });
+      await initialized;
+      const set = await s.dap.request<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', { source: { path: RUNASM }, breakpoints: [{ line: 4, logMessage: 'helper sees {only_in_helper}' }] });
+      assert.equal(set.body.breakpoints[0]!.verified, true);
+      await s.dap.request('configurationDone');
+      await exited;
+      assert.ok(output.includes('helper sees 7\n'), JSON.stringify(output));
+      assert.deepEqual(stops, []);
+      assert.ok(read(trace).includes('AddSymbolWide only_in_helper'));
+    } finally {
+      await s.close();
+    }
+    assert.deepEqual(read(log), []);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('dbgeng engine against the double: a source breakpoint', () => {
   it('binds through GetOffsetByLineWide and AddBreakpoint2, and stops with its id', async () => {
     const { s, dir, log, trace } = await startWithDouble();

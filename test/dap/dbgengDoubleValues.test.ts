@@ -112,6 +112,17 @@ describe('dbgeng engine against the double: variables, registers, memory', () =>
     assert.ok(readLines(r.trace).includes('GetValues2 0 18'), 'one GetValues2 from DEBUG_REGSRC_DEBUGGEE');
   });
 
+  it("shows a caller frame's registers as dbgeng unwound them: rip and rsp its own, no volatile ones", async () => {
+    const caller = frames.find((f) => f.name.startsWith('__scrt_common_main_seh'))!;
+    assert.ok(caller, frames.map((f) => f.name).join(', '));
+    const regs = await scope(caller.id, 'Registers');
+    assert.deepEqual(regs.map((v) => v.name), ['rbx', 'rsi', 'rdi', 'rbp', 'rsp', 'r12', 'r13', 'r14', 'r15', 'rip']);
+    assert.equal(BigInt(byName(regs).rip!), BigInt(caller.instructionPointerReference!));
+    const index = frames.indexOf(caller);
+    assert.ok(readLines(r.trace).includes(`SetScopeFrameByIndexEx 0x0 ${index}`), 'the caller made the scope frame');
+    assert.ok(readLines(r.trace).includes('GetValues2 2 10'), 'read from DEBUG_REGSRC_FRAME');
+  });
+
   it('sets a register and reads it back', async () => {
     const ref = (await scopes(frames[0]!.id)).find((s) => s.name === 'Registers')!.variablesReference;
     const set = await r.s.dap.request<DebugProtocol.SetVariableResponse>('setVariable', { variablesReference: ref, name: 'rax', value: '0x1234' });
@@ -137,6 +148,19 @@ describe('dbgeng engine against the double: variables, registers, memory', () =>
     const inHelper = await r.s.dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: 'only_in_helper', frameId: frames[0]!.id, context: 'watch' });
     assert.equal(inHelper.body.result, '42');
     await assert.rejects(r.s.dap.request('evaluate', { expression: 'only_in_helper', frameId: frames[1]!.id, context: 'watch' }));
+  });
+
+  it('opens a struct in the Variables view through the engine (ExpandSymbol), and watches an expression (AddSymbolWide)', async () => {
+    const now = (await r.s.stackTrace(threadId)).stackFrames;
+    const pt = (await scope(now[0]!.id, 'Locals')).find((v) => v.name === 'pt')!;
+    assert.ok(pt.variablesReference > 0, 'pt opens');
+    const members = await vars(pt.variablesReference);
+    assert.deepEqual(members.map((m) => m.name), ['x', 'y']);
+    const sum = await r.s.dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: 'only_in_helper + 1', frameId: now[0]!.id, context: 'watch' });
+    assert.equal(sum.body.result, String(Number(byName(await scope(now[0]!.id, 'Locals')).only_in_helper) + 1));
+    const bad = await r.s.dap.send('evaluate', { expression: 'only_in_helper +', frameId: now[0]!.id, context: 'watch' });
+    assert.equal(bad.success, false);
+    assert.ok(readLines(r.trace).includes('AddSymbolWide only_in_helper + 1'));
   });
 
   it('released every symbol group before the program ran on, and the double saw no wrong call', async () => {
