@@ -98,9 +98,25 @@ describe('dbgeng engine against the double: a crash dump', () => {
     assert.ok(regs.some((v) => v.name === 'rip'), JSON.stringify(regs));
   });
 
-  it('leaves a source breakpoint unverified, saying why', () => {
+  it('evaluates in the inline frame, lists modules and passes the raw inline contexts through', async () => {
+    const value = await r.s.dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: 'only_in_helper', frameId: frames[0]!.id, context: 'watch' });
+    assert.equal(value.body.result, '7');
+    const modules = (await r.s.dap.request<DebugProtocol.ModulesResponse>('modules', {})).body.modules;
+    assert.deepEqual(modules.map((m) => m.name).sort(), ['kernel32', 'runasm']);
+    const raw = (await r.s.dap.request('rawInlineFrameContext', { threadId: 4242 })).body as { frames: { inlineFrameContext: string }[] };
+    assert.deepEqual(raw.frames.slice(0, 2).map((f) => f.inlineFrameContext), ['25ed0200', '25ed0100']);
+  });
+
+  it('leaves source, function and instruction breakpoints unverified, saying why', async () => {
+    const why = /A crash dump cannot run, so a breakpoint can never be hit/;
     assert.equal(bound.verified, false);
-    assert.match(bound.message ?? '', /A crash dump cannot run, so a breakpoint can never be hit/);
+    assert.match(bound.message ?? '', why);
+    const fn = (await r.s.dap.request<DebugProtocol.SetFunctionBreakpointsResponse>('setFunctionBreakpoints', { breakpoints: [{ name: 'main' }] })).body.breakpoints[0]!;
+    assert.equal(fn.verified, false);
+    assert.match(fn.message ?? '', why);
+    const insn = (await r.s.dap.request<DebugProtocol.SetInstructionBreakpointsResponse>('setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x12412f0' }] })).body.breakpoints[0]!;
+    assert.equal(insn.verified, false);
+    assert.match(insn.message ?? '', why);
   });
 
   it('refuses continue, next, stepIn and stepOut with the reason, and still shows the stop', async () => {
