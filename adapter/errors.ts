@@ -16,7 +16,10 @@ export class UserError extends Error {
 }
 
 export const errors = {
-  missingProgram: () => new UserError(1001, 'The launch configuration has no "program". Set "program" to the full path of the Windows .exe to debug.'),
+  missingProgram: () => new UserError(1001, 'The launch configuration has no "program". Set "program" to the full path of the Windows .exe to debug, or "dumpFile" to the full path of a crash dump (.dmp) to open.'),
+  programAndDump: () => new UserError(1010, 'The launch configuration has both "program" and "dumpFile". Keep "program" to debug a program, or "dumpFile" to open a crash dump, not both.'),
+  noDumpFile: (file: string) => new UserError(1011, `The crash dump "${file}" does not exist. Set "dumpFile" to the full path of a .dmp file.`),
+  dumpReadOnly: (what: string) => new UserError(1012, `Cannot ${what}: this session is a crash dump, which cannot run or be changed. Its stacks, variables, registers and memory can be read.`),
   badArgs: () => new UserError(1002, '"args" must be an array of strings, for example ["--verbose", "input file.txt"].'),
   badEnv: () => new UserError(1003, '"env" must be an object of strings, for example {"NAME": "value"} (null removes a variable).'),
   badAttribute: (name: string, expected: string) => new UserError(1004, `"${name}" must be ${expected}.`),

@@ -1,11 +1,14 @@
 /**
  * The launch configuration: its attributes, checked before anything runs.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { errors } from './errors';
 
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   program?: unknown;
+  dumpFile?: unknown;
   args?: unknown;
   cwd?: unknown;
   env?: unknown;
@@ -15,7 +18,10 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
 }
 
 export interface LaunchConfig {
+  /** The program to launch; empty when a crash dump is opened instead. */
   program: string;
+  /** A crash dump (.dmp) to open instead of launching a program. */
+  dumpFile?: string;
   args: string[];
   cwd?: string;
   env: Record<string, string | null>;
@@ -52,7 +58,8 @@ export function parseAttachConfig(a: AttachArguments): AttachConfig {
 }
 
 export function parseLaunchConfig(a: LaunchArguments): LaunchConfig {
-  if (typeof a.program !== 'string' || a.program.trim() === '') throw errors.missingProgram();
+  const dumpFile = parseDumpFile(a);
+  if (dumpFile === undefined && (typeof a.program !== 'string' || a.program.trim() === '')) throw errors.missingProgram();
   const args = a.args ?? [];
   if (!Array.isArray(args) || !args.every((x) => typeof x === 'string')) throw errors.badArgs();
   if (a.cwd !== undefined && typeof a.cwd !== 'string') throw errors.badAttribute('cwd', 'a folder path (a string)');
@@ -66,11 +73,21 @@ export function parseLaunchConfig(a: LaunchArguments): LaunchConfig {
   if (a.dbgengPath !== undefined && typeof a.dbgengPath !== 'string') throw errors.badAttribute('dbgengPath', 'the path of a dbgeng.dll (a string)');
   return {
     dbgengPath: a.dbgengPath as string | undefined,
-    program: a.program,
+    program: dumpFile === undefined ? a.program as string : '',
+    dumpFile,
     args: args as string[],
     cwd: a.cwd as string | undefined,
     env: env as Record<string, string | null>,
     stopOnEntry: a.stopOnEntry === true,
     engine,
   };
+}
+
+/** `dumpFile`, instead of `program`: the absolute path of an existing crash dump. */
+function parseDumpFile(a: LaunchArguments): string | undefined {
+  if (a.dumpFile === undefined) return undefined;
+  if (typeof a.dumpFile !== 'string' || !(path.isAbsolute(a.dumpFile) || path.win32.isAbsolute(a.dumpFile))) throw errors.badAttribute('dumpFile', 'the absolute path of a crash dump (.dmp), for example "C:/dumps/app.dmp"');
+  if (a.program !== undefined) throw errors.programAndDump();
+  if (!fs.existsSync(a.dumpFile) || fs.statSync(a.dumpFile).isDirectory()) throw errors.noDumpFile(a.dumpFile);
+  return a.dumpFile;
 }

@@ -7,7 +7,7 @@ import {
   BreakpointEvent, DebugSession, InitializedEvent, OutputEvent, Response, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { EngineClient, EngineRequestError, EXCEPTION_FILTERS, type BoundBreakpoint, type EngineEvent, type ExceptionInfo } from '../native/api';
+import { EngineClient, EngineRequestError, EXCEPTION_FILTERS, type BoundBreakpoint, type DumpStop, type EngineEvent, type ExceptionInfo } from '../native/api';
 import { exceptionInfo } from './exceptionInfo';
 import { disassemble } from './disassembly';
 import { memoryAddress, readMemory, writeMemory } from './memory';
@@ -56,6 +56,8 @@ export class DbgengSession extends DebugSession {
   private readonly cancellation = new Cancellation();
   /** Why the engine thread died, once it has. */
   private engineFault?: string;
+  /** A crash dump's stop, shown after configurationDone; set while the session is a dump. */
+  private dumpStop?: DumpStop;
   /** What was launched, to launch it again at a restart. */
   private launchConfig?: LaunchConfig;
   /** Counts engines: events of an engine a restart replaced are not shown. */
@@ -172,9 +174,18 @@ export class DbgengSession extends DebugSession {
     });
   }
 
-  /** Starts an engine thread and the program under it, stopped at the loader breakpoint. */
+  /** Starts an engine thread and the program under it, stopped at the loader breakpoint (or opens the crash dump). */
   private async launchProgram(config: LaunchConfig, what: string): Promise<void> {
     const engine = await this.startEngine(config.engine, config.dbgengPath);
+    if (config.dumpFile !== undefined) {
+      const result = await this.orRelease(engine.openDump(this.paths.toEngine(config.dumpFile)));
+      this.launchConfig = config;
+      this.stopOnEntry = false;
+      this.dumpStop = result.dumpStop ?? { reason: 'entry', threadId: (await engine.threads())[0]?.id ?? 0 };
+      this.mainThreadId = this.dumpStop.threadId;
+      this.sendEvent(new OutputEvent(`Engine: ${result.engineReason}. Opened dump ${config.dumpFile}\n`, 'console'));
+      return;
+    }
     const result = await this.orRelease(engine.launch({
       program: this.paths.toEngine(config.program),
       args: config.args,
@@ -204,6 +215,7 @@ export class DbgengSession extends DebugSession {
       this.variables.clear();
       this.lastException.clear();
       this.modules.clear();
+      this.dumpStop = undefined;
       this.restoring = new Map([...this.boundBreakpoints].map(([key, list]) => [key, list.map((b) => b.id)]));
       this.breakpointIds.newEngine();
       try {
@@ -212,8 +224,7 @@ export class DbgengSession extends DebugSession {
       } finally {
         this.restoring = undefined;
       }
-      if (this.stopOnEntry) this.sendEvent(new StoppedEvent('entry', this.mainThreadId));
-      else await this.resume();
+      await this.showStartingStop();
     });
   }
 
@@ -305,6 +316,8 @@ export class DbgengSession extends DebugSession {
 
   private async step(response: DebugProtocol.Response, threadId: number, kind: 'in' | 'over' | 'out' | 'instruction'): Promise<void> {
     await this.run(response, async () => {
+      // Refused before what was read is forgotten: the dump's stop stays on show.
+      if (this.dumpStop) throw errors.dumpReadOnly('step');
       this.frames.clear();
       this.variables.clear();
       await this.requireEngine().step(threadId, kind);
@@ -451,10 +464,14 @@ export class DbgengSession extends DebugSession {
   }
 
   protected override async configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): Promise<void> {
-    await this.run(response, async () => {
-      if (this.stopOnEntry) this.sendEvent(new StoppedEvent('entry', this.mainThreadId));
-      else await this.resume();
-    });
+    await this.run(response, () => this.showStartingStop());
+  }
+
+  /** Once configured: a dump shows where it stopped; a program stops at its entry when asked, else runs. */
+  private async showStartingStop(): Promise<void> {
+    if (this.dumpStop) this.showEngineEvent({ type: 'stopped', ...this.dumpStop });
+    else if (this.stopOnEntry) this.sendEvent(new StoppedEvent('entry', this.mainThreadId));
+    else await this.resume();
   }
 
   protected override async threadsRequest(response: DebugProtocol.ThreadsResponse): Promise<void> {
@@ -532,6 +549,7 @@ export class DbgengSession extends DebugSession {
   }
 
   private async resume(): Promise<void> {
+    if (this.dumpStop) throw errors.dumpReadOnly('continue');
     this.frames.clear();
     this.variables.clear();
     this.cancellation.moveOn();

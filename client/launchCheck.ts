@@ -20,8 +20,9 @@ export function configurationProblem(config: LaunchCheckConfig): string | undefi
     return engineProblem(config);
   }
   if (config.request !== 'launch') return `"request" must be "launch" or "attach", not ${JSON.stringify(config.request)}.`;
+  if (config.dumpFile !== undefined) return dumpProblem(config);
   if (typeof config.program !== 'string' || config.program.trim() === '') {
-    return '"program" is missing: set it in launch.json to the Windows program (.exe) to debug, for example "${workspaceFolder}/build/app.exe".';
+    return '"program" is missing: set it in launch.json to the Windows program (.exe) to debug, for example "${workspaceFolder}/build/app.exe" (or set "dumpFile" to a crash dump to open).';
   }
   if (!path.isAbsolute(config.program)) return `"program" must be an absolute path (use \${workspaceFolder}/...), not "${config.program}".`;
   try {
@@ -41,6 +42,17 @@ export function configurationProblem(config: LaunchCheckConfig): string | undefi
     || !Object.values(config.env).every((v) => typeof v === 'string' || v === null))) {
     return '"env" must be an object of strings, for example {"NAME": "value"} (null removes a variable).';
   }
+  return engineProblem(config);
+}
+
+/** A launch that opens a crash dump: `dumpFile` instead of `program`, an existing file (its contents are dbgeng's to judge). */
+function dumpProblem(config: LaunchCheckConfig): string | undefined {
+  const dump = config.dumpFile;
+  if (config.program !== undefined) return 'Set either "program" (a program to run) or "dumpFile" (a crash dump to open), not both.';
+  if (typeof dump !== 'string' || dump.trim() === '') return '"dumpFile" must be the path of a crash dump (.dmp), for example "${workspaceFolder}/crash.dmp".';
+  if (!path.isAbsolute(dump)) return `"dumpFile" must be an absolute path (use \${workspaceFolder}/...), not "${dump}".`;
+  if (!fs.existsSync(dump)) return `"dumpFile" does not exist: "${dump}".`;
+  if (fs.statSync(dump).isDirectory()) return `"dumpFile" is a folder, not a crash dump: "${dump}".`;
   return engineProblem(config);
 }
 

@@ -57,6 +57,7 @@ export class EngineClient extends EventEmitter {
     // Not remembered for killing: a process we attached to is never ended on our account.
     return this.call<LaunchResult>('attach', pid);
   }
+  openDump(dumpPath: string): Promise<LaunchResult> { return this.call('openDump', dumpPath); }
   detach(): Promise<void> { return this.call('detach'); }
   execute(command: string): Promise<string> { return this.call('execute', command); }
   setVariable(threadId: number, frameIndex: number, scope: 'locals' | 'registers', name: string, value: string): Promise<string> {

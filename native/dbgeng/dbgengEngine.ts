@@ -29,6 +29,7 @@ import { ComError, ComPtr, describeHResult, readWideString } from './com';
 import { FrameValues } from './frameValues';
 import { readVirtual, writeVirtual } from './memory';
 import { DEBUG_CSS_LOADS, moduleSymbolStatus } from './modules';
+import { DUMP_BREAKPOINT_MESSAGE, dumpReadOnly, lastEventStop, openDumpFile } from './dumpTarget';
 import type { DbgengInterfaces } from './openDbgeng';
 import { Registers } from './registers';
 import { DEBUG_STATUS, HRESULT, Slots } from './slots';
@@ -55,6 +56,8 @@ const DEBUG_LEVEL_ASSEMBLY = 1;
 const MAX_STEP_OUT_STEPS = 200;
 const DEBUG_INTERRUPT_ACTIVE = 0;
 const DEBUG_END_ACTIVE_TERMINATE = 1;
+/** Ends a session without touching its target: a dump's. */
+const DEBUG_END_PASSIVE = 0;
 const DEBUG_OUTCTL_THIS_CLIENT = 0;
 const LAUNCH_TIMEOUT_MS = 20_000;
 const FIRST_FETCH = 64;
@@ -93,6 +96,8 @@ export class DbgengEngine implements Engine {
   private pid = 0;
   private exited = false;
   private launched = false;
+  /** The crash dump this session opened: a target that never runs. */
+  private dump?: string;
   private pendingStop?: Omit<PendingStop, 'threadId'>;
   private interruptRequested = false;
   private readonly stacks = new Map<number, Fetched>();
@@ -184,12 +189,33 @@ export class DbgengEngine implements Engine {
     return { processId: this.pid, engine: 'dbgeng', engineReason: this.reason };
   }
 
+  /**
+   * OpenDumpFileWide, then the WaitForEvent that loads the dump; it stops
+   * where its last event happened (GetLastEventInformation), shown once the
+   * client is configured.
+   */
+  openDump(path: string): LaunchResult {
+    if (this.launched) throw new EngineError('alreadyLaunched', 'This session already has a debuggee.');
+    openDumpFile(this.dbg.client, path);
+    this.launched = true;
+    this.dump = path;
+    this.waitForFirstBreak(() => {
+      this.terminate();
+      return new EngineError('dumpTimeout', `dbgeng did not finish loading the crash dump "${path}" within ${LAUNCH_TIMEOUT_MS / 1000} s.`);
+    });
+    if (this.exited) throw new EngineError('dumpOpenFailed', `dbgeng could not load the crash dump "${path}". Is it a Windows crash dump (.dmp)?`);
+    const dumpStop = lastEventStop(this.dbg.control, this.dbg.sysobj);
+    return { processId: this.pid, engine: 'dbgeng', engineReason: this.reason, dumpStop };
+  }
+
   resume(): void {
+    if (this.dump) throw dumpReadOnly('continue');
     if (this.running || this.exited) return;
     this.run(DEBUG_STATUS.GO);
   }
 
   step(threadId: number, kind: 'in' | 'over' | 'out' | 'instruction'): void {
+    if (this.dump) throw dumpReadOnly('step');
     this.requireStopped('step');
     this.selectThread(threadId);
     const step: Step = { threadId, steps: 0 };
@@ -218,6 +244,7 @@ export class DbgengEngine implements Engine {
   }
 
   pause(): void {
+    if (this.dump) throw dumpReadOnly('pause');
     if (!this.running || this.exited) return;
     this.interruptRequested = true;
     this.dbg.control.call(C.SetInterrupt, 'SetInterrupt', 'uint32_t flags', DEBUG_INTERRUPT_ACTIVE);
@@ -298,6 +325,7 @@ export class DbgengEngine implements Engine {
   }
 
   setSourceBreakpoints(path: string, locations: BreakpointLocation[]): BoundBreakpoint[] {
+    if (this.dump) return locations.map((loc) => this.unsetInDump(loc.line));
     for (const old of this.sourceBps.get(path.toLowerCase()) ?? []) this.removeBreakpoint(old.bp);
     const bound: BoundBreakpoint[] = [];
     const kept: { id: number; bp: ComPtr }[] = [];
@@ -319,6 +347,11 @@ export class DbgengEngine implements Engine {
 
   detach(): void {
     if (!this.launched || this.exited) return;
+    if (this.dump) {
+      this.endDumpSession();
+      this.exited = true;
+      return;
+    }
     this.values.forget();
     this.dbg.client.invoke(CL.DetachProcesses, 'DetachProcesses', '');
     this.exited = true;
@@ -326,6 +359,7 @@ export class DbgengEngine implements Engine {
   }
 
   setVariable(threadId: number, frameIndex: number, scope: 'locals' | 'registers', name: string, value: string): string {
+    if (this.dump) throw dumpReadOnly('change a variable');
     this.requireStopped('change a variable');
     if (scope === 'locals') return this.values.setLocal(threadId, frameIndex, name, value);
     const [frame] = this.stackFrames(threadId, frameIndex, 1).frames;
@@ -339,6 +373,7 @@ export class DbgengEngine implements Engine {
   }
 
   setInstructionBreakpoints(addresses: string[]): BoundBreakpoint[] {
+    if (this.dump) return addresses.map((a) => ({ ...this.unsetInDump(0), addresses: [a] }));
     for (const old of this.instructionBps) this.removeBreakpoint(old.bp);
     this.instructionBps = [];
     return addresses.map((a) => {
@@ -376,6 +411,7 @@ export class DbgengEngine implements Engine {
   }
 
   setChild(handle: number, name: string, value: string): string {
+    if (this.dump) throw dumpReadOnly('change a value');
     this.requireStopped('change a value');
     return this.values.setChild(handle, name, value);
   }
@@ -391,6 +427,7 @@ export class DbgengEngine implements Engine {
   }
 
   writeMemory(address: string, data: string): number {
+    if (this.dump) throw dumpReadOnly('write memory');
     this.requireStopped('write its memory');
     return writeVirtual(this.dbg.dataSpaces, address, data);
   }
@@ -407,6 +444,7 @@ export class DbgengEngine implements Engine {
   }
 
   setFunctionBreakpoints(names: string[]): BoundBreakpoint[] {
+    if (this.dump) return names.map(() => this.unsetInDump(0));
     for (const old of this.functionBps) this.removeBreakpoint(old.bp);
     this.functionBps = [];
     return names.map((name) => {
@@ -422,6 +460,11 @@ export class DbgengEngine implements Engine {
 
   terminate(): void {
     if (!this.launched || this.exited) return;
+    if (this.dump) {
+      this.endDumpSession();
+      this.finishExit(0);
+      return;
+    }
     this.values.forget();
     this.dbg.client.invoke(CL.TerminateProcesses, 'TerminateProcesses', '');
     this.dbg.client.invoke(CL.EndSession, 'EndSession', 'uint32_t flags', DEBUG_END_ACTIVE_TERMINATE);
@@ -435,6 +478,19 @@ export class DbgengEngine implements Engine {
     this.dbg.release();
     this.events.dispose();
     this.output.dispose();
+  }
+
+  /** A dump's session ends passively: there is no process to end or let go. */
+  private endDumpSession(): void {
+    this.values.forget();
+    this.stacks.clear();
+    this.dbg.client.invoke(CL.EndSession, 'EndSession', 'uint32_t flags', DEBUG_END_PASSIVE);
+    this.running = false;
+  }
+
+  /** A breakpoint asked for in a dump: never set, and the reason says why. */
+  private unsetInDump(line: number): BoundBreakpoint {
+    return { id: this.nextBreakpointId++, verified: false, line, addresses: [], message: DUMP_BREAKPOINT_MESSAGE };
   }
 
   private exitCode?: number;

@@ -23,6 +23,16 @@ export interface LaunchResult {
   engine: EngineKind;
   /** Why this engine serves the session (for the Debug Console). */
   engineReason: string;
+  /** A crash dump's stop (openDump): shown once the client has configured the session. */
+  dumpStop?: DumpStop;
+}
+
+/** Where a crash dump stopped: the thread of its last event, and the exception, when the dump holds one. */
+export interface DumpStop {
+  reason: 'exception' | 'entry';
+  threadId: number;
+  exception?: ExceptionInfo;
+  description?: string;
 }
 
 export interface BreakpointLocation {
@@ -175,6 +185,12 @@ export interface Engine {
   launch(params: LaunchParams): LaunchResult;
   /** Attaches to a running process; it stops (attach break-in) with its symbols loaded. */
   attach(pid: number): LaunchResult;
+  /**
+   * Opens a crash dump (.dmp): a target that is stopped for good. Its state
+   * reads as a live stop's (stacks, values, registers, memory); whatever
+   * would run or change it fails with EngineError 'dumpReadOnly'.
+   */
+  openDump(path: string): LaunchResult;
   /** Lets the program run on without the debugger. */
   detach(): void;
   /** Replaces the breakpoints of one source file. */

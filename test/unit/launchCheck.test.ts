@@ -72,3 +72,26 @@ describe('launch configuration checks', () => {
     for (const [config, message] of cases) assert.match(configurationProblem(config) ?? '(accepted)', message, JSON.stringify(config));
   });
 });
+
+describe('launch configuration checks: a crash dump instead of a program', () => {
+  const dump = path.join(tmp, 'crash.dmp');
+  fs.writeFileSync(dump, 'not a PE file, and need not be');
+  const ok = { type: 'dbgeng', request: 'launch', dumpFile: dump };
+  it('accepts "dumpFile" naming an existing file, with no "program"', () => {
+    assert.equal(configurationProblem(ok), undefined);
+    assert.equal(configurationProblem({ ...ok, engine: 'dbgeng', stopOnEntry: false }), undefined);
+  });
+  it('refuses both, neither, and a dump that is not an existing file', () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ ...ok, program: fixtureExe('sample') }, /either "program" \(a program to run\) or "dumpFile" \(a crash dump to open\), not both/],
+      [{ type: 'dbgeng', request: 'launch' }, /"program" is missing: .*or set "dumpFile"/],
+      [{ ...ok, dumpFile: '' }, /"dumpFile" must be the path of a crash dump/],
+      [{ ...ok, dumpFile: 42 }, /"dumpFile" must be the path of a crash dump/],
+      [{ ...ok, dumpFile: 'crash.dmp' }, /"dumpFile" must be an absolute path/],
+      [{ ...ok, dumpFile: path.join(tmp, 'missing.dmp') }, /"dumpFile" does not exist/],
+      [{ ...ok, dumpFile: tmp }, /"dumpFile" is a folder/],
+      [{ ...ok, engine: 'windbg' }, /"engine" must be "auto", "dbgeng" or "dbghelp"/],
+    ];
+    for (const [config, message] of cases) assert.match(configurationProblem(config) ?? '(accepted)', message, JSON.stringify(config));
+  });
+});

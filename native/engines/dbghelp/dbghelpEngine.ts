@@ -137,6 +137,12 @@ export class DbghelpEngine implements Engine {
     return { processId: this.pid, engine: 'dbghelp', engineReason: this.reason };
   }
 
+  /** The Win32 debugging API debugs live processes only: a crash dump needs dbgeng. */
+  openDump(path: string): LaunchResult {
+    throw new EngineError('dumpNeedsDbgeng',
+      `Cannot open the crash dump "${path}": crash dumps need the dbgeng engine, and this session runs the ${this.reason}. Set "engine" to "dbgeng" (or "auto" where dbgeng is usable), with "dbgengPath" naming the x64 dbgeng.dll of the Debugging Tools for Windows if it is not found by itself.`);
+  }
+
   attach(pid: number): LaunchResult {
     if (this.pid) throw new EngineError('alreadyLaunched', 'This session already has a debuggee.');
     if (!Number.isInteger(pid) || pid <= 0) throw new EngineError('badPid', `"${pid}" is not a process id. Give the number of a running process.`);
