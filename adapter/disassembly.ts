@@ -1,6 +1,8 @@
 /**
- * The disassemble request: bytes from the engine, decoded with iced-x86,
- * each instruction annotated with its source line and, in inlined code,
+ * The disassemble request. The instructions come from the engine's own
+ * disassembler when it has one (dbgeng: Disassemble, WinDbg's text), else
+ * from the bytes of readMemory decoded with iced-x86 (the dbghelp engine).
+ * Each instruction is annotated with its source line and, in inlined code,
  * the inline function it belongs to (innermost first, as the Call Stack
  * shows it).
  */
@@ -15,6 +17,8 @@ import type { PathMapper } from './paths';
 const MAX_INSN = 15;
 
 interface Decoded { address: bigint; bytes: Buffer; text: string }
+
+const hex = (v: bigint) => `0x${v.toString(16)}`;
 
 function decode(bytes: Buffer, at: bigint): Decoded[] {
   const decoder = new Decoder(64, new Uint8Array(bytes), DecoderOptions.None);
@@ -35,16 +39,17 @@ function decode(bytes: Buffer, at: bigint): Decoded[] {
   return out;
 }
 
-export async function disassemble(engine: EngineClient, paths: PathMapper, args: DebugProtocol.DisassembleArguments): Promise<DebugProtocol.DisassembleResponse['body']> {
-  const anchor = BigInt(args.memoryReference) + BigInt(args.offset ?? 0);
-  const first = args.instructionOffset ?? 0;
-  const count = args.instructionCount;
+/**
+ * The instructions [first, first+count) relative to the one at `anchor`,
+ * decoded here with iced-x86; undefined where there is none to show.
+ */
+async function decodeAround(engine: EngineClient, anchor: bigint, first: number, count: number): Promise<(Decoded | undefined)[]> {
   // Instructions before the anchor: x86 cannot be decoded backwards, so decode
   // from far enough back and keep the run that lands exactly on the anchor.
   const back = first < 0 ? -first * MAX_INSN + 64 : 0;
   const start = anchor - BigInt(back);
   const forward = Math.max(0, first + count) * MAX_INSN + MAX_INSN;
-  const block = await engine.readMemory(`0x${start.toString(16)}`, back + forward);
+  const block = await engine.readMemory(hex(start), back + forward);
   const bytes = Buffer.from(block.data, 'base64');
   let decoded = decode(bytes, start);
   let at = decoded.findIndex((d) => d.address === anchor);
@@ -56,19 +61,62 @@ export async function disassemble(engine: EngineClient, paths: PathMapper, args:
   const from = at + first;
   const picked: (Decoded | undefined)[] = [];
   for (let i = from; i < from + count; i++) picked.push(i >= 0 ? decoded[i] : undefined);
-  const locations = await engine.sourceLocations(picked.filter((p): p is Decoded => !!p).map((p) => `0x${p.address.toString(16)}`));
+  return picked;
+}
+
+/**
+ * The same window from the engine's own disassembler, or undefined when the
+ * engine has none. Forward it lists from the anchor, each instruction
+ * starting where the one before ended (dbgeng's EndOffset). Backward there
+ * is nothing to follow: x86 code cannot be decoded backwards, by dbgeng no
+ * more than by anyone, so where the instructions before an address start is
+ * a guess. The guess is the one decodeAround makes: the iced-x86 run from
+ * far enough back that lands exactly on the anchor. The engine then lists
+ * from the earliest start wanted, so all the text is the engine's. Should
+ * its instructions not land on the anchor (it measured one differently),
+ * the ones before the anchor are shown as unknown rather than guessed twice.
+ */
+async function listAround(engine: EngineClient, anchor: bigint, first: number, count: number): Promise<(Decoded | undefined)[] | undefined> {
+  if (!(await engine.hasDisassembler())) return undefined;
+  let starts: bigint[] = [];
+  if (first < 0) {
+    const run = await decodeAround(engine, anchor, first, -first + 1);
+    // The run landed on the anchor when its last entry is the anchor itself.
+    if (run[run.length - 1]?.address === anchor) starts = run.slice(0, -1).filter((d): d is Decoded => !!d).map((d) => d.address);
+  }
+  // Listing index k is the instruction `k - starts.length` relative to the anchor.
+  const end = Math.max(0, first + count);
+  let listed = (await engine.disassemble(hex(starts[0] ?? anchor), starts.length ? starts.length + Math.max(end, 1) : end)) ?? [];
+  if (starts.length && listed[starts.length]?.address !== hex(anchor)) {
+    starts = [];
+    listed = (await engine.disassemble(hex(anchor), end)) ?? [];
+  }
+  const picked: (Decoded | undefined)[] = [];
+  for (let i = first; i < first + count; i++) {
+    const l = i + starts.length >= 0 ? listed[i + starts.length] : undefined;
+    picked.push(l && { address: BigInt(l.address), bytes: Buffer.from(l.bytes, 'hex'), text: l.text });
+  }
+  return picked;
+}
+
+export async function disassemble(engine: EngineClient, paths: PathMapper, args: DebugProtocol.DisassembleArguments): Promise<DebugProtocol.DisassembleResponse['body']> {
+  const anchor = BigInt(args.memoryReference) + BigInt(args.offset ?? 0);
+  const first = args.instructionOffset ?? 0;
+  const count = args.instructionCount;
+  const picked = (await listAround(engine, anchor, first, count)) ?? (await decodeAround(engine, anchor, first, count));
+  const locations = await engine.sourceLocations(picked.filter((p): p is Decoded => !!p && p.bytes.length > 0).map((p) => hex(p.address)));
   const byAddress = new Map<string, SourceLocation>(locations.map((l) => [l.address, l]));
   let lastKey = '';
   const instructions = picked.map((d, i): DebugProtocol.DisassembledInstruction => {
-    if (!d) {
-      // Before readable memory (or before a run we could decode): say so, as the protocol asks.
-      const address = anchor - BigInt((from < 0 ? -from : 0) - i);
-      return { address: `0x${address.toString(16)}`, instruction: '??', presentationHint: 'invalid' };
+    if (!d || !d.bytes.length) {
+      // Before readable memory (or before a run we could decode), or unreadable: say so, as the protocol asks.
+      const address = d?.address ?? placeholderAddress(picked, i, anchor, first);
+      return { address: hex(address), instruction: '??', presentationHint: 'invalid' };
     }
-    const address = `0x${d.address.toString(16)}`;
+    const address = hex(d.address);
     const loc = byAddress.get(address);
     const key = `${loc?.file}:${loc?.line}:${loc?.inlineChain.join('/')}`;
-    const first = key !== lastKey;
+    const changed = key !== lastKey;
     lastKey = key;
     const file = loc?.file ? paths.toClient(loc.file) : undefined;
     return {
@@ -77,11 +125,24 @@ export async function disassemble(engine: EngineClient, paths: PathMapper, args:
       instruction: d.text,
       symbol: symbolOf(loc),
       // Location and line only where they change, as VS Code groups by them.
-      location: first && file ? { name: path.basename(file.replace(/\\/g, '/')), path: file } : undefined,
-      line: first ? loc?.line : undefined,
+      location: changed && file ? { name: path.basename(file.replace(/\\/g, '/')), path: file } : undefined,
+      line: changed ? loc?.line : undefined,
     };
   });
   return { instructions };
+}
+
+/**
+ * An address for an instruction slot with nothing in it: one byte before the
+ * next known instruction per slot (the protocol wants distinct addresses), or
+ * after the last one.
+ */
+function placeholderAddress(picked: (Decoded | undefined)[], i: number, anchor: bigint, first: number): bigint {
+  for (let j = i + 1; j < picked.length; j++) {
+    const d = picked[j];
+    if (d) return d.address - BigInt(j - i);
+  }
+  return anchor + BigInt(first + i);
 }
 
 /** "outer" outside inlined code; "helper (Inline) in middle in outer" inside it. */

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { BoundBreakpoint, BreakpointLocation, EngineDescription, EngineEvent, EngineThread, LaunchParams, LaunchResult, MemoryBlock, RegisterValue, SourceLocation, StackPage, SymbolResolution, Variable } from './engines/engine';
+import type { BoundBreakpoint, BreakpointLocation, DisassembledInstruction, EngineDescription, EngineEvent, EngineThread, LaunchParams, LaunchResult, MemoryBlock, RegisterValue, SourceLocation, StackPage, SymbolResolution, Variable } from './engines/engine';
 import type { EngineMethod, HostMessage } from './host/protocol';
 import { decodeStackPage, type EncodedStackPage } from './host/stackPageCodec';
 
@@ -39,6 +39,7 @@ export class EngineClient extends EventEmitter {
   private nextId = 1;
   private dead?: Error;
   private disposing = false;
+  private disassembles?: boolean;
 
   /** `hostScript` defaults to engine-host.js beside the running bundle. */
   constructor(engine: string, hostScript = path.join(__dirname, 'engine-host.js'), options: { dbgengPath?: string } = {}) {
@@ -71,6 +72,24 @@ export class EngineClient extends EventEmitter {
   setChild(handle: number, name: string, value: string): Promise<string> { return this.call('setChild', handle, name, value); }
   readMemory(address: string, count: number): Promise<MemoryBlock> { return this.call('readMemory', address, count); }
   writeMemory(address: string, data: string): Promise<number> { return this.call('writeMemory', address, data); }
+  /** The engine's own disassembly (see Engine.disassemble); undefined when the engine has no disassembler (the dbghelp engine). */
+  async disassemble(address: string, count: number): Promise<DisassembledInstruction[] | undefined> {
+    if (this.disassembles === false) return undefined;
+    try {
+      const listed = await this.call<DisassembledInstruction[]>('disassemble', address, count);
+      this.disassembles = true;
+      return listed;
+    } catch (e) {
+      if (!(e instanceof EngineRequestError && e.code === 'unsupported')) throw e;
+      this.disassembles = false;
+      return undefined;
+    }
+  }
+  /** Whether the engine has a disassembler of its own: asked once (an empty listing), then remembered. */
+  async hasDisassembler(): Promise<boolean> {
+    if (this.disassembles === undefined) await this.disassemble('0x0', 0);
+    return this.disassembles === true;
+  }
   sourceLocations(addresses: string[]): Promise<SourceLocation[]> { return this.call('sourceLocations', addresses); }
   resume(): Promise<void> { return this.call('resume'); }
   step(threadId: number, kind: 'in' | 'over' | 'out' | 'instruction'): Promise<void> { return this.call('step', threadId, kind); }

@@ -8,14 +8,15 @@
  *
  * Locals, expressions and structured values come from symbol groups
  * (frameValues.ts), registers from IDebugRegisters2 (registers.ts), memory
- * from IDebugDataSpaces4 (memory.ts). Steps are dbgeng's own
+ * from IDebugDataSpaces4 (memory.ts), disassembly from DisassembleWide
+ * (disassembly.ts). Steps are dbgeng's own
  * (SetExecutionStatus), which enter and leave inline frames by themselves
  * with inline support on.
  *
  * All calls run on the engine thread, as dbgeng requires of a client.
  */
 import type {
-  BoundBreakpoint, BreakpointLocation, Engine, EngineDescription, EngineThread, EventSink, LaunchParams, LaunchResult,
+  BoundBreakpoint, BreakpointLocation, DisassembledInstruction, Engine, EngineDescription, EngineThread, EventSink, LaunchParams, LaunchResult,
   MemoryBlock, RawFrame, SourceLocation, Variable, RegisterValue, StackPage, SymbolResolution,
 } from '../engines/engine';
 import { EngineError } from '../engines/engineError';
@@ -26,6 +27,7 @@ import { buildCommandLine, buildEnvironmentBlock } from '../win32/commandLine';
 import { getWineVersion } from '../win32/platform';
 import { eventCallbacks, outputCallbacks, type CallbackObject } from './callbacks';
 import { ComError, ComPtr, describeHResult, readWideString } from './com';
+import { Disassembler } from './disassembly';
 import { FrameValues } from './frameValues';
 import { readVirtual, writeVirtual } from './memory';
 import { DEBUG_CSS_LOADS, moduleSymbolStatus } from './modules';
@@ -110,6 +112,7 @@ export class DbgengEngine implements Engine {
   private exceptionFilters: ReadonlySet<string> = new Set(DEFAULT_FILTERS);
   private readonly values: FrameValues;
   private readonly regs: Registers;
+  private readonly disassembler: Disassembler;
   private stepping?: Step;
   /** Loaded modules by base, to announce a module again when its symbols load. */
   private readonly modules = new Map<bigint, { name: string; path: string }>();
@@ -138,6 +141,7 @@ export class DbgengEngine implements Engine {
     }, report('output'));
     this.values = new FrameValues(dbg.symbols, (threadId) => this.selectThread(threadId));
     this.regs = new Registers(dbg.registers);
+    this.disassembler = new Disassembler(dbg.control);
     dbg.client.call(CL.SetEventCallbacksWide, 'SetEventCallbacksWide', 'void *callbacks', this.events.ptr);
     dbg.client.call(CL.SetOutputCallbacksWide, 'SetOutputCallbacksWide', 'void *callbacks', this.output.ptr);
   }
@@ -430,6 +434,12 @@ export class DbgengEngine implements Engine {
     if (this.dump) throw dumpReadOnly('write memory');
     this.requireStopped('write its memory');
     return writeVirtual(this.dbg.dataSpaces, address, data);
+  }
+
+  /** dbgeng's own disassembler (DisassembleWide): WinDbg's text. */
+  disassemble(address: string, count: number): DisassembledInstruction[] {
+    this.requireStopped('disassemble its code');
+    return this.disassembler.list(address, count);
   }
 
   sourceLocations(addresses: string[]): SourceLocation[] {

@@ -30,6 +30,8 @@ export const Slots = {
   IDebugControl7: {
     SetInterrupt: 4,
     Disassemble: 26,
+    /** IDebugControl4's; five before ExecuteWide. */
+    DisassembleWide: 128,
     GetStackTrace: 31,
     GetExecutionStatus: 49,
     SetExecutionStatus: 50,

@@ -129,6 +129,15 @@ export interface MemoryBlock {
   unreadable: number;
 }
 
+/** One instruction as the engine's own disassembler shows it. */
+export interface DisassembledInstruction {
+  address: string;
+  /** Its bytes in hex, no spaces; empty when the memory could not be read. */
+  bytes: string;
+  /** Mnemonic and operands as the engine spells them (whitespace folded); "??" when unreadable. */
+  text: string;
+}
+
 /** Where an address is in the source, innermost inline function first. */
 export interface SourceLocation {
   address: string;
@@ -220,6 +229,15 @@ export interface Engine {
   readMemory(address: string, count: number): MemoryBlock;
   /** Writes debuggee memory; returns the bytes written. */
   writeMemory(address: string, data: string): number;
+  /**
+   * The engine's own disassembler, when it has one (dbgeng: Disassemble):
+   * `count` instructions from `address`, each starting where the one before
+   * ended. An instruction whose memory cannot be read is listed as "??"
+   * one byte long, and the listing goes on after it, as WinDbg's `u` does.
+   * Engines without one (dbghelp) leave it out: the adapter decodes the
+   * bytes of readMemory itself then.
+   */
+  disassemble?(address: string, count: number): DisassembledInstruction[];
   /** Source locations of code addresses, for the disassembly view. */
   sourceLocations(addresses: string[]): SourceLocation[];
   /** Which first-chance exceptions stop (see exceptionFilters.ts). */

@@ -4,7 +4,8 @@
  * locals and parameters from symbol groups, an inline frame's own locals,
  * setVariable, registers, and memory. The double keeps the variables in
  * its fake memory, so a variable set reads back as bytes and bytes written
- * read back as a variable.
+ * read back as a variable. Disassembly is dbgeng's own (DisassembleWide)
+ * over the double's code page.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -88,18 +89,48 @@ describe('dbgeng engine against the double: variables, registers, memory', () =>
     assert.equal(none.body!.unreadableBytes, 8);
   });
 
-  it("disassembles the bytes ReadVirtual gives, with dbgeng's lines and names by address", async () => {
+  it("disassembles with dbgeng's own disassembler: WinDbg's text, with bytes, lines and names by address", async () => {
     const body = (await r.s.dap.request<DebugProtocol.DisassembleResponse>('disassemble', {
-      memoryReference: frames[0]!.instructionPointerReference, instructionOffset: -1, instructionCount: 6, resolveSymbols: true,
+      memoryReference: frames[0]!.instructionPointerReference, instructionOffset: -1, instructionCount: 8, resolveSymbols: true,
     })).body!;
-    assert.deepEqual(body.instructions.map((i) => [i.address, i.instruction, i.line ?? null, i.symbol ?? null]), [
-      ['0x12412ef', 'int 3', null, null],
-      ['0x12412f0', 'mov eax,[rbp-10h]', 4, 'main'],
-      ['0x12412f3', 'add eax,7', null, 'main'],
-      ['0x12412f6', 'mov [rbp-10h],eax', 5, 'main'],
-      ['0x12412f9', 'nop dword ptr [rax]', null, null],
-      ['0x1241300', 'mov eax,[rbp-20h]', 33, 'main'],
+    // "dword ptr" is dbgeng's spelling (the double's text); iced-x86's MASM leaves it out here ("mov eax,[rbp-10h]").
+    assert.deepEqual(body.instructions.map((i) => [i.address, i.instructionBytes, i.instruction, i.line ?? null, i.symbol ?? null]), [
+      ['0x12412ef', 'cc', 'int 3', null, null],
+      ['0x12412f0', '8b 45 f0', 'mov eax,dword ptr [rbp-10h]', 4, 'main'],
+      ['0x12412f3', '83 c0 07', 'add eax,7', null, 'main'],
+      ['0x12412f6', '89 45 f0', 'mov dword ptr [rbp-10h],eax', 5, 'main'],
+      ['0x12412f9', '0f 1f 80 00 00 00 00', 'nop dword ptr [rax]', null, null],
+      ['0x1241300', '8b 45 e0', 'mov eax,dword ptr [rbp-20h]', 33, 'main'],
+      ['0x1241303', '48 83 c4 28', 'add rsp,28h', null, null],
+      ['0x1241307', 'c3', 'ret', null, null],
     ]);
+    const calls = readLines(r.trace).filter((c) => c.startsWith('DisassembleWide '));
+    // One call an instruction, from the start iced-x86 found before the anchor, each at the last one's EndOffset.
+    const offsets = [...new Set(calls.map((c) => c.split(' ')[1]))];
+    assert.deepEqual(offsets, ['0x12412ef', '0x12412f0', '0x12412f3', '0x12412f6', '0x12412f9', '0x1241300', '0x1241303', '0x1241307']);
+    assert.ok(calls.every((c) => c.split(' ')[2] === '0x0'), 'no DEBUG_DISASM_* flags');
+  });
+
+  it('asks again with the size dbgeng says it needs when a line does not fit (S_FALSE)', () => {
+    const calls = readLines(r.trace).filter((c) => c.startsWith('DisassembleWide '));
+    const cut = calls.findIndex((c) => / -> S_FALSE \d+$/.test(c));
+    assert.ok(cut >= 0, `no line was cut short:\n${calls.join('\n')}`);
+    const [, offset, , size, , , needed] = calls[cut]!.split(' ');
+    const [, again, , bigger, , result] = calls[cut + 1]!.split(' ');
+    assert.equal(again, offset, 'the same instruction, asked again');
+    assert.ok(Number(bigger) >= Number(needed) && Number(needed) > Number(size), calls.slice(cut, cut + 2).join(' / '));
+    assert.equal(result, 'S_OK');
+  });
+
+  it('shows unreadable code as "??" and lists on after it, as WinDbg does', async () => {
+    const body = (await r.s.dap.request<DebugProtocol.DisassembleResponse>('disassemble', { memoryReference: '0x1241ffe', instructionCount: 4 })).body!;
+    assert.deepEqual(body.instructions.map((i) => [i.address, i.instruction, i.presentationHint ?? null]), [
+      ['0x1241ffe', 'int 3', null],
+      ['0x1241fff', 'int 3', null],
+      ['0x1242000', '??', 'invalid'],
+      ['0x1242001', '??', 'invalid'],
+    ]);
+    assert.ok(readLines(r.trace).some((c) => /^DisassembleWide 0x1242000 0x0 \d+ -> E_FAIL$/.test(c)), 'dbgeng was asked, and failed');
   });
 
   it('shows the general-purpose registers of the top frame, rip where the thread is', async () => {
