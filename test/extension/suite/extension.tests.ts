@@ -20,11 +20,13 @@ interface Stop { session: vscode.DebugSession; threadId: number; reason: string 
 /** Watches dbgeng sessions' DAP events through a tracker of our own. */
 class Watcher implements vscode.Disposable {
   private readonly stops: Stop[] = [];
-  private readonly waiters: ((s: Stop) => void)[] = [];
+  private readonly waiters: { session: vscode.DebugSession; take: (s: Stop) => void }[] = [];
   private readonly reg: vscode.Disposable;
   readonly output: string[] = [];
   /** Requests VS Code sent (for failure messages). */
   readonly requests: string[] = [];
+  /** Sessions whose configurationDone was answered (the program runs from then on). */
+  readonly configured = new Set<string>();
 
   constructor() {
     this.reg = vscode.debug.registerDebugAdapterTrackerFactory('dbgeng', {
@@ -32,28 +34,43 @@ class Watcher implements vscode.Disposable {
         onWillReceiveMessage: (m: { type?: string; command?: string; arguments?: unknown }) => {
           if (m.type === 'request' && !['threads', 'stackTrace', 'scopes', 'variables', 'source'].includes(m.command ?? '')) this.requests.push(`${m.command} ${JSON.stringify(m.arguments ?? {}).slice(0, 300)}`);
         },
-        onDidSendMessage: (m: { type?: string; event?: string; body?: { threadId?: number; reason?: string; output?: string } }) => {
+        onDidSendMessage: (m: { type?: string; event?: string; command?: string; body?: { threadId?: number; reason?: string; output?: string } }) => {
+          if (m.type === 'response' && m.command === 'configurationDone') this.configured.add(session.id);
           if (m.type === 'event' && m.event === 'output' && m.body?.output) this.output.push(m.body.output);
           if (m.type !== 'event' || m.event !== 'stopped') return;
           const stop = { session, threadId: m.body?.threadId ?? 0, reason: m.body?.reason ?? '' };
-          const w = this.waiters.shift();
-          if (w) w(stop);
+          const at = this.waiters.findIndex((w) => w.session.id === session.id);
+          if (at >= 0) this.waiters.splice(at, 1)[0]!.take(stop);
           else this.stops.push(stop);
         },
       }),
     });
   }
 
-  nextStop(timeoutMs = 30_000): Promise<Stop> {
-    const s = this.stops.shift();
-    if (s) return Promise.resolve(s);
+  /** The next stop of this session (stops of sessions that ended before are not this one's). */
+  nextStop(session: vscode.DebugSession, timeoutMs = 30_000): Promise<Stop> {
+    const queued = this.stops.findIndex((x) => x.session.id === session.id);
+    if (queued >= 0) return Promise.resolve(this.stops.splice(queued, 1)[0]!);
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no stop within ${timeoutMs} ms; adapter output: ${this.output.join('')}\nrequests: ${this.requests.join('\n')}`)), timeoutMs);
-      this.waiters.push((stop) => {
-        clearTimeout(t);
-        resolve(stop);
-      });
+      const waiter = {
+        session,
+        take: (stop: Stop) => {
+          clearTimeout(t);
+          resolve(stop);
+        },
+      };
+      const t = setTimeout(() => {
+        // A waiter that gave up must not take a later stop.
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(new Error(`no stop within ${timeoutMs} ms; adapter output: ${this.output.join('')}\nrequests: ${this.requests.join('\n')}`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
     });
+  }
+
+  /** Resolves once the session's configurationDone was answered (before that a launched or attached program is held). */
+  configuredDone(session: vscode.DebugSession): Promise<true> {
+    return waitFor('configurationDone', () => (this.configured.has(session.id) ? true : undefined), 60_000);
   }
 
   dispose(): void {
@@ -101,7 +118,7 @@ async function startSample(watcher: Watcher, extra: Partial<vscode.DebugConfigur
   });
   assert.equal(ok, true, 'startDebugging returned false');
   const session = await started;
-  const stop = await watcher.nextStop();
+  const stop = await watcher.nextStop(session);
   return { session, stop };
 }
 
@@ -143,57 +160,6 @@ export function defineTests(): void {
         d.dispose();
       }
       assert.equal(starts, 0, 'a session started for a refused configuration');
-    });
-
-    it('attaches to a running program by process id, pauses it in its loop, and detaches leaving it running', async function () {
-      this.timeout(180_000);
-      // The harness started the program (inline_many.exe pidfile) and passes its Windows process id.
-      const pid = Number(process.env.DBGENG_TEST_ATTACH_PID);
-      assert.ok(pid > 0, 'DBGENG_TEST_ATTACH_PID is not set by the harness');
-      const started = new Promise<vscode.DebugSession>((resolve) => {
-        const d = vscode.debug.onDidStartDebugSession((s) => {
-          if (s.type === 'dbgeng') {
-            d.dispose();
-            resolve(s);
-          }
-        });
-      });
-      // A string, as ${command:dbgeng.pickProcess} gives it.
-      assert.equal(await vscode.debug.startDebugging(undefined, { type: 'dbgeng', request: 'attach', name: 'attach', processId: String(pid) }), true);
-      const session = await started;
-      try {
-        await waitFor('the attach message', () => (watcher.output.some((o) => o.includes(`Attached to process ${pid}`)) ? true : undefined), 60_000);
-        await session.customRequest('pause', { threadId: 0 });
-        const stop = await watcher.nextStop();
-        assert.equal(stop.session.id, session.id);
-        const r = (await session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 20 })) as { stackFrames: { name: string }[] };
-        const names = r.stackFrames.map((f) => f.name);
-        assert.ok(names.includes('spin_forever'), `no spin_forever frame in ${JSON.stringify(names)}`);
-      } finally {
-        // Stopping an attach session detaches: the harness checks the program still runs.
-        await stopSession(session);
-      }
-    });
-
-    it('with the Windows Node.js missing, no session starts and the log says what is missing and what to run', async function () {
-      if (process.platform === 'win32') this.skip(); // the adapter runs in VS Code's own Node there
-      this.timeout(60_000);
-      const config = vscode.workspace.getConfiguration('dbgeng');
-      const missing = path.join(repoRoot, 'no-such-folder', 'node.exe');
-      await config.update('windowsNodePath', missing, vscode.ConfigurationTarget.Global);
-      try {
-        const api = vscode.extensions.getExtension(EXTENSION_ID)!.exports as { recentLog: readonly string[] };
-        // VS Code shows the factory's error in a modal dialog; under test it
-        // refuses dialogs and rejects with the dialog's text instead.
-        const shown = await vscode.debug.startDebugging(undefined, { type: 'dbgeng', request: 'launch', name: 'no runtime', program: sampleExe })
-          .then((ok) => (ok ? 'a session started without its runtime' : ''), (e: Error) => e.message);
-        assert.ok(shown.includes(`The Windows Node.js is missing (${missing})`), shown);
-        const line = await waitFor('the log line', () => api.recentLog.find((l) => l.includes('the adapter did not start')));
-        assert.ok(line.includes(missing), line);
-        assert.match(line, /Run "npm run setup"/);
-      } finally {
-        await config.update('windowsNodePath', undefined, vscode.ConfigurationTarget.Global);
-      }
     });
 
     it('stops in helper with helper (Inline), middle (Inline), outer, main on the stack', async function () {
@@ -282,9 +248,10 @@ export function defineTests(): void {
       assert.equal(await vscode.debug.startDebugging(undefined, { type: 'dbgeng', request: 'launch', name: 'sample spin', program: sampleExe, args: ['spin'] }), true);
       const session = await started;
       try {
-        await new Promise((r) => setTimeout(r, 500));
+        await watcher.configuredDone(session);
+        await new Promise((r) => setTimeout(r, 300));
         await session.customRequest('pause', { threadId: 0 });
-        const first = await watcher.nextStop();
+        const first = await watcher.nextStop(session);
         assert.equal(first.reason, 'pause');
         await waitFor('the focused stack item', () => (vscode.debug.activeStackItem?.session.id === session.id ? true : undefined));
         const doc = (await vscode.commands.executeCommand('dbgeng.showRawInlineFrameContext')) as vscode.TextDocument;
@@ -305,7 +272,7 @@ export function defineTests(): void {
         await new Promise((r) => setTimeout(r, 300));
         const second = textWhen(/\* stop 2 \(pause\)/);
         await session.customRequest('pause', { threadId: 0 });
-        assert.equal((await watcher.nextStop()).reason, 'pause');
+        assert.equal((await watcher.nextStop(session)).reason, 'pause');
         assert.match(await second, /^ # Child-SP/m);
       } finally {
         await stopSession(session);
@@ -335,6 +302,61 @@ export function defineTests(): void {
       });
       assert.equal(diags.length, 1);
       assert.equal(diags[0]!.range.start.line, lines.length);
+    });
+
+    // Last: a failed start (no runtime) and an attach session leave VS Code's
+    // focus elsewhere, which the tests above read (vscode.debug.activeStackItem).
+    it('attaches to a running program by process id, pauses it in its loop, and detaches leaving it running', async function () {
+      this.timeout(180_000);
+      // The harness started the program (inline_many.exe pidfile) and passes its Windows process id.
+      const pid = Number(process.env.DBGENG_TEST_ATTACH_PID);
+      assert.ok(pid > 0, 'DBGENG_TEST_ATTACH_PID is not set by the harness');
+      const started = new Promise<vscode.DebugSession>((resolve) => {
+        const d = vscode.debug.onDidStartDebugSession((s) => {
+          if (s.type === 'dbgeng') {
+            d.dispose();
+            resolve(s);
+          }
+        });
+      });
+      // A string, as ${command:dbgeng.pickProcess} gives it.
+      assert.equal(await vscode.debug.startDebugging(undefined, { type: 'dbgeng', request: 'attach', name: 'attach', processId: String(pid) }), true);
+      const session = await started;
+      try {
+        await waitFor('the attach message', () => (watcher.output.some((o) => o.includes(`Attached to process ${pid}`)) ? true : undefined), 60_000);
+        // Paused only once configured: before configurationDone the program is still held by the attach.
+        await watcher.configuredDone(session);
+        await session.customRequest('pause', { threadId: 0 });
+        const stop = await watcher.nextStop(session);
+        assert.equal(stop.session.id, session.id);
+        const r = (await session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 20 })) as { stackFrames: { name: string }[] };
+        const names = r.stackFrames.map((f) => f.name);
+        assert.ok(names.includes('spin_forever'), `no spin_forever frame in ${JSON.stringify(names)}`);
+      } finally {
+        // Stopping an attach session detaches: the harness checks the program still runs.
+        await stopSession(session);
+      }
+    });
+
+    it('with the Windows Node.js missing, no session starts and the log says what is missing and what to run', async function () {
+      if (process.platform === 'win32') this.skip(); // the adapter runs in VS Code's own Node there
+      this.timeout(60_000);
+      const config = vscode.workspace.getConfiguration('dbgeng');
+      const missing = path.join(repoRoot, 'no-such-folder', 'node.exe');
+      await config.update('windowsNodePath', missing, vscode.ConfigurationTarget.Global);
+      try {
+        const api = vscode.extensions.getExtension(EXTENSION_ID)!.exports as { recentLog: readonly string[] };
+        // VS Code shows the factory's error in a modal dialog; under test it
+        // refuses dialogs and rejects with the dialog's text instead.
+        const shown = await vscode.debug.startDebugging(undefined, { type: 'dbgeng', request: 'launch', name: 'no runtime', program: sampleExe })
+          .then((ok) => (ok ? 'a session started without its runtime' : ''), (e: Error) => e.message);
+        assert.ok(shown.includes(`The Windows Node.js is missing (${missing})`), shown);
+        const line = await waitFor('the log line', () => api.recentLog.find((l) => l.includes('the adapter did not start')));
+        assert.ok(line.includes(missing), line);
+        assert.match(line, /Run "npm run setup"/);
+      } finally {
+        await config.update('windowsNodePath', undefined, vscode.ConfigurationTarget.Global);
+      }
     });
   });
 }
