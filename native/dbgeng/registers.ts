@@ -13,6 +13,7 @@
  */
 import type { RegisterValue } from '../engines/engine';
 import { EngineError } from '../engines/engineError';
+import { PRESERVED_REGISTERS } from '../engines/preservedRegisters';
 import { ComError, describeHResult, readWideString, type ComPtr } from './com';
 import { DbgengLayouts } from './layouts';
 import { Slots } from './slots';
@@ -27,8 +28,6 @@ const DEBUG_VALUE_INT32 = 3;
 const DEBUG_VALUE_INT64 = 4;
 
 const GENERAL = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip', 'efl'];
-/** What an unwound caller frame holds for sure (x64 calling convention): the nonvolatile registers, rip and rsp. */
-const PRESERVED = new Set(['rbx', 'rbp', 'rsi', 'rdi', 'rsp', 'r12', 'r13', 'r14', 'r15', 'rip']);
 
 interface Described { index: number; type: number }
 
@@ -42,7 +41,7 @@ export class Registers {
    * `scopeFrame`, those of the scope frame (a caller's), as dbgeng unwound them.
    */
   read(scopeFrame = false): RegisterValue[] {
-    const names = scopeFrame ? GENERAL.filter((n) => PRESERVED.has(n)) : GENERAL;
+    const names = scopeFrame ? GENERAL.filter((n) => PRESERVED_REGISTERS.has(n)) : GENERAL;
     const shown = names.map((name) => ({ name, d: this.describe().get(name) })).filter((r): r is { name: string; d: Described } => !!r.d);
     if (!shown.length) return [];
     const indices = new Uint32Array(shown.map((r) => r.d.index));

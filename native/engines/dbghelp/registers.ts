@@ -4,6 +4,7 @@
  * values the evaluator and the Registers scope use.
  */
 import { Layouts } from '../../win32/layouts';
+import { PRESERVED_REGISTERS } from '../preservedRegisters';
 import { baseType, type CType } from '../values/types';
 import { ValueError, type Value } from '../values/value';
 
@@ -12,12 +13,8 @@ const C = Layouts.CONTEXT;
 export const REGISTERS = ['Rax', 'Rbx', 'Rcx', 'Rdx', 'Rsi', 'Rdi', 'Rbp', 'Rsp', 'R8', 'R9', 'R10', 'R11', 'R12', 'R13', 'R14', 'R15', 'Rip'] as const;
 export type RegisterName = (typeof REGISTERS)[number];
 
-/**
- * What an unwound caller frame's context holds for sure: the registers a
- * call preserves (x64 calling convention), and RIP and RSP. The volatile
- * ones hold whatever the callee left; they are not shown for callers.
- */
-export const NONVOLATILE: ReadonlySet<RegisterName> = new Set(['Rbx', 'Rbp', 'Rsi', 'Rdi', 'Rsp', 'R12', 'R13', 'R14', 'R15', 'Rip']);
+/** What an unwound caller frame's context holds for sure (see PRESERVED_REGISTERS), as CONTEXT names. */
+export const NONVOLATILE: ReadonlySet<RegisterName> = new Set(REGISTERS.filter((r) => PRESERVED_REGISTERS.has(r.toLowerCase())));
 
 /** CodeView register numbers for x64 (cvconst.h): where a variable the debug information puts in a register is. */
 export const CV_REGISTERS: Record<number, { name: string; offset: number; size: number }> = {
