@@ -67,8 +67,8 @@ export class DbgengSession extends DebugSession {
   private readonly sourceBreakpointArgs = new Map<string, DebugProtocol.SetBreakpointsArguments>();
   private instructionBreakpointArgs?: DebugProtocol.SetInstructionBreakpointsArguments;
   private exceptionFilters?: string[];
-  /** During a restart: each breakpoint group's ids as the client knows them, in binding order. */
-  private restoring?: Map<string, number[]>;
+  /** During a restart: each breakpoint group as the client knows it (ids and whether verified), in binding order. */
+  private restoring?: Map<string, { id: number; verified: boolean }[]>;
 
   constructor(private readonly options: SessionOptions = {}) {
     super();
@@ -216,7 +216,7 @@ export class DbgengSession extends DebugSession {
       this.lastException.clear();
       this.modules.clear();
       this.dumpStop = undefined;
-      this.restoring = new Map([...this.boundBreakpoints].map(([key, list]) => [key, list.map((b) => b.id)]));
+      this.restoring = new Map([...this.boundBreakpoints].map(([key, list]) => [key, list.map(({ id, verified }) => ({ id, verified }))]));
       this.breakpointIds.newEngine();
       try {
         await this.launchProgram(config, 'Restarted: process');
@@ -232,13 +232,13 @@ export class DbgengSession extends DebugSession {
   private async bindBreakpointsAgain(): Promise<void> {
     const engine = this.requireEngine();
     if (this.exceptionFilters) await engine.setExceptionFilters(this.exceptionFilters);
-    const before = new Map([...this.boundBreakpoints].map(([key, list]) => [key, new Map(list.map((b) => [b.id, b.verified]))]));
     for (const args of this.sourceBreakpointArgs.values()) await this.bindSourceBreakpoints(args);
     await this.sendFunctionBreakpoints();
     if (this.instructionBreakpointArgs) await this.bindInstructionBreakpoints(this.instructionBreakpointArgs);
     for (const [key, list] of this.boundBreakpoints) {
+      const before = this.restoring?.get(key);
       for (const b of list) {
-        if (before.get(key)?.get(b.id) !== b.verified) this.sendEvent(new BreakpointEvent('changed', { id: b.id, verified: b.verified }));
+        if (before?.find((old) => old.id === b.id)?.verified !== b.verified) this.sendEvent(new BreakpointEvent('changed', { id: b.id, verified: b.verified }));
       }
     }
   }
@@ -248,7 +248,7 @@ export class DbgengSession extends DebugSession {
     const known = this.restoring?.get(key);
     return bound.map((b, i) => {
       const old = known?.[i];
-      if (old !== undefined) this.breakpointIds.restore(b.id, old);
+      if (old !== undefined) this.breakpointIds.restore(b.id, old.id);
       return this.breakpointIds.toClient(b.id);
     });
   }
