@@ -10,13 +10,16 @@
  * (JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE).
  */
 import { Layouts } from './layouts';
-import { check, k32, wideZ, type Handle } from './kernel32';
+import { check, k32, systemMessage, wideZ, type Handle } from './kernel32';
+import { Win32Error } from './errors';
+import { startDespiteLostStarts } from './lostStarts';
 import { buildCommandLine, buildEnvironmentBlock } from './commandLine';
 
 const DEBUG_ONLY_THIS_PROCESS = 0x2;
 const CREATE_UNICODE_ENVIRONMENT = 0x400;
 const CREATE_NO_WINDOW = 0x08000000;
 const STARTF_USESTDHANDLES = 0x100;
+const ERROR_GEN_FAILURE = 31;
 const HANDLE_FLAG_INHERIT = 0x1;
 const JobObjectExtendedLimitInformation = 9;
 const JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE = 0x2000;
@@ -28,6 +31,8 @@ export interface DebuggeeStart {
   outputPipe: Handle;
   /** The job holding the program and its children (0 when the system refused one). */
   job: Handle;
+  /** How many tries the start took (more than 1 when the system lost a start). */
+  attempts: number;
 }
 
 export function createDebuggee(program: string, args: readonly string[], cwd: string | undefined, env: Record<string, string | null> | undefined): DebuggeeStart {
@@ -53,11 +58,12 @@ export function createDebuggee(program: string, args: readonly string[], cwd: st
 
     const commandLine = wideZ(buildCommandLine(program, args));
     const block = buildEnvironmentBlock(process.env, env ?? {});
-    check('CreateProcessW', k32.CreateProcessW(
+    const { attempts, error } = startDespiteLostStarts(program, () => (k32.CreateProcessW(
       program, commandLine, null, null, 1,
       DEBUG_ONLY_THIS_PROCESS | CREATE_UNICODE_ENVIRONMENT | CREATE_NO_WINDOW,
       block, cwd ?? null, si, pi,
-    ));
+    ) ? 0 : k32.GetLastError() || ERROR_GEN_FAILURE)); // a failure never reads as a start
+    if (error) throw new Win32Error('CreateProcessW', error, systemMessage(error));
     const P = Layouts.PROCESS_INFORMATION;
     // The program cannot run before its CREATE_PROCESS event is continued,
     // so it is in the job before it can start anything.
@@ -65,7 +71,7 @@ export function createDebuggee(program: string, args: readonly string[], cwd: st
     // The debug events hand us our own process and thread handles.
     k32.CloseHandle(pi.readBigUInt64LE(P.hProcess));
     k32.CloseHandle(pi.readBigUInt64LE(P.hThread));
-    return { processId: pi.readUInt32LE(P.dwProcessId), threadId: pi.readUInt32LE(P.dwThreadId), outputPipe: outRead, job };
+    return { processId: pi.readUInt32LE(P.dwProcessId), threadId: pi.readUInt32LE(P.dwThreadId), outputPipe: outRead, job, attempts };
   } catch (e) {
     k32.CloseHandle(outRead);
     throw e;

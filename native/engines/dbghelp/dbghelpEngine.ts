@@ -11,7 +11,8 @@ import koffi from 'koffi';
 import type {
   BoundBreakpoint, BreakpointLocation, Engine, EngineDescription, EngineThread, EventSink, LaunchParams, LaunchResult, MemoryBlock, RawFrame, RegisterValue, SourceLocation, StackPage, SymbolResolution, Variable,
 } from '../engine';
-import { createDebuggee, drainPipe, setJobKillOnClose } from '../../win32/createDebuggee';
+import { createDebuggee, drainPipe, setJobKillOnClose, type DebuggeeStart } from '../../win32/createDebuggee';
+import { LostStartError } from '../../win32/lostStarts';
 import {
   DBG_CONTINUE, DBG_EXCEPTION_NOT_HANDLED, DebugEventCode, ExceptionCode, decodeDebugEvent, describeException, type DebugEvent,
 } from '../../win32/debugEvents';
@@ -120,7 +121,16 @@ export class DbghelpEngine implements Engine {
     if (params.cwd && !isDirectory(params.cwd)) {
       throw new EngineError('badCwd', `The working directory "${params.cwd}" does not exist. Set "cwd" to an existing folder, or leave it out.`);
     }
-    const started = createDebuggee(params.program, params.args, params.cwd, params.env);
+    let started: DebuggeeStart;
+    try {
+      started = createDebuggee(params.program, params.args, params.cwd, params.env);
+    } catch (e) {
+      if (e instanceof LostStartError) throw new EngineError('startLost', e.message);
+      throw e;
+    }
+    if (started.attempts > 1) {
+      this.emit({ type: 'output', category: 'console', text: `The system lost "${params.program}" while starting it (CreateProcessW: Win32 error 1359, the new process died before it ran); started it again: ${started.attempts} tries.\n` });
+    }
     this.pid = started.processId;
     this.mainThreadId = started.threadId;
     this.outputPipe = started.outputPipe;
@@ -242,6 +252,14 @@ export class DbghelpEngine implements Engine {
       return false;
     }
     const ev = decodeDebugEvent(this.eventBuf);
+    // Only our debuggee's events are ours. Another process's can only be a
+    // leftover (a start the system lost, see lostStarts.ts): let it go.
+    if (this.pid && ev.pid !== this.pid) {
+      // The file handles these events carry are the debugger's to close.
+      if ((ev.code === DebugEventCode.CREATE_PROCESS || ev.code === DebugEventCode.LOAD_DLL) && ev.hFile) k32.CloseHandle(ev.hFile);
+      k32.ContinueDebugEvent(ev.pid, ev.tid, DBG_CONTINUE);
+      return true;
+    }
     const decision = this.handle(ev);
     if (ev.code === DebugEventCode.EXIT_PROCESS) {
       k32.ContinueDebugEvent(ev.pid, ev.tid, DBG_CONTINUE);
