@@ -26,6 +26,21 @@ interface Pending { resolve: (v: unknown) => void; reject: (e: Error) => void; m
 
 /** How long dispose waits for the engine thread to end the debuggee before ending the thread regardless. */
 const DISPOSE_TIMEOUT_MS = 15_000;
+/** How long dispose then waits for the thread to end (a thread stuck in a system call never does). */
+const TERMINATE_TIMEOUT_MS = 5_000;
+
+/**
+ * How long a launch or attach may take before the session gives up on the
+ * engine thread. The engines give up on a program that does not reach its
+ * first instruction after 20 s; this is for the call that never returns at
+ * all (under Wine, CreateProcessW can wait for ever on a new process that
+ * died half-started). DBGENG_START_WATCHDOG_S changes it (a slow machine;
+ * tests).
+ */
+export function startWatchdogMs(env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.DBGENG_START_WATCHDOG_S);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 60_000;
+}
 
 /**
  * Events: 'event' (EngineEvent), 'fault' (Error: the engine thread died;
@@ -50,13 +65,17 @@ export class EngineClient extends EventEmitter {
     this.worker.on('exit', (code) => this.fail(new Error(`The engine thread ended (exit code ${code}).`)));
   }
 
-  launch(params: LaunchParams): Promise<LaunchResult> { return this.call('launch', params); }
+  launch(params: LaunchParams): Promise<LaunchResult> {
+    return this.watched(this.call('launch', params), 'launch',
+      `"${params.program}" was not started: the system call that creates it did not return`);
+  }
   setSourceBreakpoints(file: string, locations: BreakpointLocation[]): Promise<BoundBreakpoint[]> { return this.call('setSourceBreakpoints', file, locations); }
   setFunctionBreakpoints(names: string[]): Promise<BoundBreakpoint[]> { return this.call('setFunctionBreakpoints', names); }
   setExceptionFilters(filters: string[]): Promise<void> { return this.call('setExceptionFilters', filters); }
   async attach(pid: number): Promise<LaunchResult> {
     // Not remembered for killing: a process we attached to is never ended on our account.
-    return this.call<LaunchResult>('attach', pid);
+    return this.watched(this.call<LaunchResult>('attach', pid), 'attach',
+      `Attaching to process ${pid} did not finish: the system call did not return`);
   }
   openDump(dumpPath: string): Promise<LaunchResult> { return this.call('openDump', dumpPath); }
   detach(): Promise<void> { return this.call('detach'); }
@@ -129,7 +148,40 @@ export class EngineClient extends EventEmitter {
       new Promise<void>((r) => (timer = setTimeout(r, DISPOSE_TIMEOUT_MS))),
     ]);
     clearTimeout(timer);
-    await this.worker.terminate().catch(() => undefined);
+    await Promise.race([
+      this.worker.terminate().catch(() => undefined),
+      new Promise<void>((r) => (timer = setTimeout(r, TERMINATE_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /**
+   * `request`, unless the engine thread has not answered it within the
+   * start watchdog: then the thread is given up (it is stuck in a system
+   * call and cannot be asked anything again) and the request fails with
+   * code 'startHung'. Ending the adapter process then ends what it started.
+   */
+  private watched<T>(request: Promise<T>, method: EngineMethod, what: string): Promise<T> {
+    const ms = startWatchdogMs();
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const e = new EngineRequestError('startHung',
+          `${what} within ${ms / 1000} s, so the debugger gave up on it. Try again; under Wine, if it happens again, `
+          + 'run "wineserver -k" to restart Wine\'s server (this ends every program in the Wine prefix).', method);
+        reject(e); // first: the request itself is about to fail as 'disposed'
+        this.abandon(e);
+      }, ms);
+    });
+    return Promise.race([request, hung]).finally(() => clearTimeout(timer));
+  }
+
+  /** Gives up on a stuck engine thread: no request will be answered, and ending it is tried once, without waiting. */
+  private abandon(e: Error): void {
+    if (this.dead) return;
+    this.disposing = true; // the caller hears of it from its request, not as a fault
+    this.fail(e);
+    void this.worker.terminate().catch(() => undefined);
   }
 
   private call<T>(method: EngineMethod, ...params: unknown[]): Promise<T> {
