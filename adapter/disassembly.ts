@@ -7,11 +7,10 @@
  * shows it).
  */
 import { Decoder, DecoderOptions, Formatter, FormatterSyntax } from 'iced-x86';
-import path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { EngineClient, SourceLocation } from '../native/api';
 import { INLINE_MARKER } from './stack/frameNames';
-import type { PathMapper } from './paths';
+import type { SourceOf } from './stack/sources';
 
 /** The longest x86-64 instruction. */
 const MAX_INSN = 15;
@@ -99,7 +98,7 @@ async function listAround(engine: EngineClient, anchor: bigint, first: number, c
   return picked;
 }
 
-export async function disassemble(engine: EngineClient, paths: PathMapper, args: DebugProtocol.DisassembleArguments): Promise<DebugProtocol.DisassembleResponse['body']> {
+export async function disassemble(engine: EngineClient, sourceOf: SourceOf, args: DebugProtocol.DisassembleArguments): Promise<DebugProtocol.DisassembleResponse['body']> {
   const anchor = BigInt(args.memoryReference) + BigInt(args.offset ?? 0);
   const first = args.instructionOffset ?? 0;
   const count = args.instructionCount;
@@ -118,14 +117,13 @@ export async function disassemble(engine: EngineClient, paths: PathMapper, args:
     const key = `${loc?.file}:${loc?.line}:${loc?.inlineChain.join('/')}`;
     const changed = key !== lastKey;
     lastKey = key;
-    const file = loc?.file ? paths.toClient(loc.file) : undefined;
     return {
       address,
       instructionBytes: d.bytes.toString('hex').replace(/(..)(?!$)/g, '$1 '),
       instruction: d.text,
       symbol: symbolOf(loc),
       // Location and line only where they change, as VS Code groups by them.
-      location: changed && file ? { name: path.basename(file.replace(/\\/g, '/')), path: file } : undefined,
+      location: changed && loc?.file ? sourceOf(loc.file) : undefined,
       line: changed ? loc?.line : undefined,
     };
   });

@@ -37,5 +37,8 @@ export const errors = {
   notSupported: (command: string, advice?: string) => new UserError(1203, advice ?? `The "${command}" request is not supported by this debugger yet.`),
   /** DAP: a cancelled request answers with success false and the message "cancelled". */
   cancelled: () => new UserError(1204, 'cancelled', false),
+  sourceNotHere: (name: string, recordedPath?: string) => new UserError(1013, recordedPath
+    ? `The source file ${name} is not on this machine: the debug information names "${recordedPath}", which does not exist. The frame's line and disassembly are still there.`
+    : `There is no source "${name}" to show: this debugger shows source files from disk, and names no other.`),
   unknownFrame: (frameId: number) => new UserError(1201, `There is no stack frame ${frameId} (frames are forgotten when the program continues). Ask for the stack trace again.`),
 };

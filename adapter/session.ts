@@ -3,6 +3,7 @@
  * modules it calls (stack/, launchConfig, events, rawInlineFrameContext);
  * every native call goes through the EngineClient to the engine thread.
  */
+import fs from 'node:fs';
 import {
   BreakpointEvent, DebugSession, InitializedEvent, OutputEvent, Response, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
@@ -26,6 +27,7 @@ import { BreakpointPolicies } from './breakpointPolicies';
 import { runCommand, type ConsoleState } from './console/commands';
 import { evaluateIn } from './evaluate';
 import { stackTrace } from './stack/stackTrace';
+import { recordedPathOf, SourceFiles, type SourceOf } from './stack/sources';
 
 export interface SessionOptions {
   /** Where engine-host.js is (default: beside the running bundle). */
@@ -35,6 +37,9 @@ export interface SessionOptions {
 export class DbgengSession extends DebugSession {
   private engine?: EngineClient;
   private paths: PathMapper = identityPaths;
+  /** Files the debug information names: with a path where they are on this machine (see stack/sources.ts). */
+  private readonly sourceFiles = new SourceFiles((enginePath) => fs.existsSync(enginePath));
+  private readonly sourceOf: SourceOf = (engineFile) => this.sourceFiles.source(engineFile, this.paths.toClient(engineFile));
   private readonly frames = new FrameStore();
   private readonly variables = new VariableStore();
   private readonly policies = new BreakpointPolicies();
@@ -352,7 +357,18 @@ export class DbgengSession extends DebugSession {
   protected override async loadedSourcesRequest(response: DebugProtocol.LoadedSourcesResponse): Promise<void> {
     await this.run(response, async () => {
       const files = await this.requireEngine().loadedSources();
-      response.body = { sources: files.map((f) => this.paths.toClient(f)).map((p) => ({ name: p.replace(/^.*[\\/]/, ''), path: p })) };
+      response.body = { sources: files.map(this.sourceOf) };
+    });
+  }
+
+  /**
+   * The adapter serves no source text: every file it names is on disk. A
+   * client asks only for one the stack named without a path, because it is
+   * not on this machine: say so, and where the debug information puts it.
+   */
+  protected override async sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): Promise<void> {
+    await this.run(response, async () => {
+      throw errors.sourceNotHere(args.source?.name ?? `reference ${args.sourceReference}`, recordedPathOf(args.source));
     });
   }
 
@@ -385,6 +401,7 @@ export class DbgengSession extends DebugSession {
     return {
       engine: this.requireEngine(),
       paths: this.paths,
+      sourceOf: this.sourceOf,
       threadId,
       frameIndex,
       get inlineShown() { return inline.get(); },
@@ -459,7 +476,7 @@ export class DbgengSession extends DebugSession {
 
   protected override async disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): Promise<void> {
     await this.run(response, async () => {
-      response.body = await disassemble(this.requireEngine(), this.paths, args);
+      response.body = await disassemble(this.requireEngine(), this.sourceOf, args);
     });
   }
 
@@ -484,7 +501,7 @@ export class DbgengSession extends DebugSession {
   protected override async stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): Promise<void> {
     const signal = this.cancellation.begin(response.request_seq);
     await this.run(response, async () => {
-      response.body = await stackTrace(this.requireEngine(), this.frames, this.paths, args, signal, this.inlineShown);
+      response.body = await stackTrace(this.requireEngine(), this.frames, this.sourceOf, args, signal, this.inlineShown);
     });
     this.cancellation.end(response.request_seq);
   }

@@ -7,6 +7,7 @@ import type { EngineClient } from '../../native/api';
 import { decodeInlineContext, hex32 } from '../../native/api';
 import { disassemble } from '../disassembly';
 import type { PathMapper } from '../paths';
+import type { SourceOf } from '../stack/sources';
 import { functionName } from '../stack/frameNames';
 import { formatStack } from '../stack/stackText';
 
@@ -15,6 +16,7 @@ export const SUPPORTED_COMMANDS = 'k, kn, kv, .frame [n], lm, r, db/dw/dd/dq <ad
 export interface ConsoleState {
   engine: EngineClient;
   paths: PathMapper;
+  sourceOf: SourceOf;
   threadId: number;
   /** The frame commands act on (.frame sets it). */
   frameIndex: number;
@@ -143,6 +145,6 @@ async function unassemble(st: ConsoleState, arg: string): Promise<string> {
     if (!f) return 'u needs an address (no frame is selected).';
     address = BigInt(f.instructionOffset);
   }
-  const body = await disassemble(st.engine, st.paths, { memoryReference: `0x${address.toString(16)}`, instructionCount: count });
+  const body = await disassemble(st.engine, st.sourceOf, { memoryReference: `0x${address.toString(16)}`, instructionCount: count });
   return body!.instructions.map((i) => `${i.symbol && i.line ? `${i.symbol} [${i.location?.name ?? ''} @ ${i.line}]:\n` : ''}${hex(BigInt(i.address))} ${(i.instructionBytes ?? '').replace(/ /g, '').padEnd(20)} ${i.instruction}`).join('\n');
 }

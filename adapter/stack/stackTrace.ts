@@ -3,10 +3,9 @@
  * included, turned into DAP frames. The engine walks lazily, so asking for
  * one frame costs one frame whatever the depth.
  */
-import path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { EngineClient, RawFrame } from '../../native/api';
-import type { PathMapper } from '../paths';
+import type { SourceOf } from './sources';
 import { frameName, INLINE_MARKER } from './frameNames';
 import type { FrameStore } from './frameStore';
 
@@ -37,7 +36,7 @@ const LOAD_MORE = 10_000;
 export async function stackTrace(
   engine: EngineClient,
   frames: FrameStore,
-  paths: PathMapper,
+  sourceOf: SourceOf,
   args: DebugProtocol.StackTraceArguments,
   /** Aborts a long walk (the request was cancelled, or the program moved on). */
   signal?: AbortSignal,
@@ -47,7 +46,7 @@ export async function stackTrace(
   const start = Math.max(0, args.startFrame ?? 0);
   const levels = args.levels && args.levels > 0 ? args.levels : 0;
   if (!inlineShown) {
-    const all = (await stackTrace(engine, frames, paths, { threadId: args.threadId }, signal)).stackFrames;
+    const all = (await stackTrace(engine, frames, sourceOf, { threadId: args.threadId }, signal)).stackFrames;
     const physical = all.filter((f) => !f.name.endsWith(INLINE_MARKER));
     return { stackFrames: levels ? physical.slice(start, start + levels) : physical.slice(start), totalFrames: physical.length };
   }
@@ -71,31 +70,18 @@ export async function stackTrace(
   }
   if (total === undefined && levels > 1 && raw.length === levels) total = start + raw.length + LOAD_MORE;
   return {
-    stackFrames: raw.map((f) => toDapFrame(f, frames.idFor(args.threadId, f), paths)),
+    stackFrames: raw.map((f) => toDapFrame(f, frames.idFor(args.threadId, f), sourceOf)),
     // Exact once the walk reached the bottom; until then a paging hint (see
     // LOAD_MORE), or none: VS Code then asks for pages until one comes back short.
     totalFrames: total,
   };
 }
 
-/** Source names by client path: a deep stack names the same few files thousands of times. */
-const sourceNames = new Map<string, string>();
-
-function sourceName(file: string): string {
-  let name = sourceNames.get(file);
-  if (name === undefined) {
-    name = path.basename(file.replace(/\\/g, '/'));
-    if (sourceNames.size < 10_000) sourceNames.set(file, name);
-  }
-  return name;
-}
-
-function toDapFrame(f: RawFrame, id: number, paths: PathMapper): DebugProtocol.StackFrame {
-  const file = f.file ? paths.toClient(f.file) : undefined;
+function toDapFrame(f: RawFrame, id: number, sourceOf: SourceOf): DebugProtocol.StackFrame {
   return {
     id,
     name: frameName(f),
-    source: file ? { name: sourceName(file), path: file } : undefined,
+    source: f.file ? sourceOf(f.file) : undefined,
     line: f.line ?? 0,
     column: f.line ? 1 : 0,
     instructionPointerReference: f.instructionOffset,
