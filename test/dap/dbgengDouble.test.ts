@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { dbgengDouble, fixtureExe } from '../support/fixtures';
 import { readLines, startWithDouble, type DoubleRun } from '../support/dbgengDouble';
+import { recordedPathOf } from '../../adapter/stack/sources';
 
 const RUNASM = 'e:\\test\\runasm\\runasm.cpp';
 const EXE_COMMON = 'f:\\dd\\vctools\\crt\\vcstartup\\src\\startup\\exe_common.inl';
@@ -60,10 +61,22 @@ describe('dbgeng engine against the native double: seed 004 with inline frames',
   });
 
   it("gives exactly seed 004's stack: names, files, lines", () => {
+    // Seed 004's files are on the machine that built it, not here: named, with no path (see adapter/stack/sources.ts).
     assert.deepEqual(
-      frames.map((f) => ({ name: f.name, file: f.source?.path, line: f.line })),
+      frames.map((f) => ({ name: f.name, file: f.source?.path ?? recordedPathOf(f.source), line: f.line })),
       SEED_STACK.map((f) => ({ name: f.name, file: f.file, line: f.line })),
     );
+  });
+
+  it('names the files that are not on this machine without a path, deemphasized', () => {
+    frames.forEach((f, i) => {
+      if (!SEED_STACK[i]!.file) return;
+      assert.deepEqual(
+        { name: f.source?.name, path: f.source?.path, hint: f.source?.presentationHint },
+        { name: SEED_STACK[i]!.file!.replace(/^.*\\/, ''), path: undefined, hint: 'deemphasize' },
+        f.name,
+      );
+    });
   });
 
   it('passes the raw InlineFrameContext through unchanged, decoded the Windows way', () => {
