@@ -90,7 +90,7 @@ describe('EngineClient', () => {
     ['launch', (e: EngineClient) => e.launch({ program: 'x.exe', args: [] }), /"x\.exe" was not started: the system call that creates it did not return within 1 s/],
     ['attach', (e: EngineClient) => e.attach(42), /Attaching to process 42 did not finish: the system call did not return within 1 s/],
   ] as const) {
-    it(`a ${method} whose thread never comes back fails after the start watchdog, and the session can end`, async () => {
+    it(`${method === 'attach' ? 'an' : 'a'} ${method} whose thread never comes back fails after the start watchdog, and the session can end`, async () => {
       const saved = process.env.DBGENG_START_WATCHDOG_S;
       process.env.DBGENG_START_WATCHDOG_S = '1';
       try {
