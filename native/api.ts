@@ -42,6 +42,16 @@ export function startWatchdogMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(s) && s > 0 ? s * 1000 : 60_000;
 }
 
+/** Waits until `work` settles (its outcome does not matter here), but no longer than `ms`. */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work.catch(() => undefined),
+    new Promise<void>((r) => (timer = setTimeout(r, ms))),
+  ]);
+  clearTimeout(timer);
+}
+
 /**
  * Events: 'event' (EngineEvent), 'fault' (Error: the engine thread died;
  * every pending request has been rejected). The debuggee does not outlive
@@ -142,17 +152,8 @@ export class EngineClient extends EventEmitter {
   async dispose(): Promise<void> {
     if (this.dead) return;
     this.disposing = true;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.call('dispose').catch(() => undefined),
-      new Promise<void>((r) => (timer = setTimeout(r, DISPOSE_TIMEOUT_MS))),
-    ]);
-    clearTimeout(timer);
-    await Promise.race([
-      this.worker.terminate().catch(() => undefined),
-      new Promise<void>((r) => (timer = setTimeout(r, TERMINATE_TIMEOUT_MS))),
-    ]);
-    clearTimeout(timer);
+    await settledWithin(this.call('dispose'), DISPOSE_TIMEOUT_MS);
+    await settledWithin(this.worker.terminate(), TERMINATE_TIMEOUT_MS);
   }
 
   /**
