@@ -12,7 +12,7 @@ import type {
   BoundBreakpoint, BreakpointLocation, Engine, EngineDescription, EngineThread, EventSink, LaunchParams, LaunchResult, MemoryBlock, RawFrame, RegisterValue, SourceLocation, StackPage, SymbolResolution, Variable,
 } from '../engine';
 import { createDebuggee, drainPipe, setJobKillOnClose, type DebuggeeStart } from '../../win32/createDebuggee';
-import { LostStartError } from '../../win32/lostStarts';
+import { ERROR_INTERNAL_ERROR, LostStartError } from '../../win32/lostStarts';
 import {
   DBG_CONTINUE, DBG_EXCEPTION_NOT_HANDLED, DebugEventCode, ExceptionCode, decodeDebugEvent, describeException, type DebugEvent,
 } from '../../win32/debugEvents';
@@ -129,7 +129,7 @@ export class DbghelpEngine implements Engine {
       throw e;
     }
     if (started.attempts > 1) {
-      this.emit({ type: 'output', category: 'console', text: `The system lost "${params.program}" while starting it (CreateProcessW: Win32 error 1359, the new process died before it ran); started it again: ${started.attempts} tries.\n` });
+      this.emit({ type: 'output', category: 'console', text: `The system lost "${params.program}" while starting it (CreateProcessW: Win32 error ${ERROR_INTERNAL_ERROR}, the new process died before it ran); started it again: ${started.attempts} tries.\n` });
     }
     this.pid = started.processId;
     this.mainThreadId = started.threadId;
@@ -252,11 +252,13 @@ export class DbghelpEngine implements Engine {
       return false;
     }
     const ev = decodeDebugEvent(this.eventBuf);
-    // Only our debuggee's events are ours. Another process's can only be a
-    // leftover (a start the system lost, see lostStarts.ts): let it go.
+    // Only our debuggee's events are ours. Another process's is a leftover
+    // of a start the system lost (lostStarts.ts): Wine delivers that
+    // process's EXIT_PROCESS after the retry started ours, and taken as ours
+    // it would end the launch. Let it go.
     if (this.pid && ev.pid !== this.pid) {
       // The file handles these events carry are the debugger's to close.
-      if ((ev.code === DebugEventCode.CREATE_PROCESS || ev.code === DebugEventCode.LOAD_DLL) && ev.hFile) k32.CloseHandle(ev.hFile);
+      if (ev.code === DebugEventCode.CREATE_PROCESS || ev.code === DebugEventCode.LOAD_DLL) closeQuietly(ev.hFile);
       k32.ContinueDebugEvent(ev.pid, ev.tid, DBG_CONTINUE);
       return true;
     }
