@@ -11,6 +11,8 @@
 //     so one node_modules serves Linux Node and Windows Node alike.
 //  d. a private Wine prefix in .cache/wine.
 //  e. the debuggee fixtures (scripts/build-fixtures.mjs).
+//  f. Microsoft's debugger platform from NuGet (scripts/lib/platform.mjs):
+//     optional; without dotnet or NuGet the engines run on Wine's DLLs.
 // On Windows, Node, koffi's native package and the debuggees are native:
 // the apt and Wine steps (a, b, d) are skipped.
 //
@@ -23,6 +25,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { buildFixtures } from './build-fixtures.mjs';
+import { ensurePlatform } from './lib/platform.mjs';
 import {
   NODE_WIN_VERSION, cacheDir, downloadDir, fixturesSrc, koffiDir, koffiVersion, koffiWinDir,
   nodeWinDir, nodeWinExe, repoRoot, winePrefix, wineEnv,
@@ -274,6 +277,7 @@ export function setup() {
   ensureKoffiWindows();
   ensureWinePrefix();
   ensureFixtures();
+  console.log(ensurePlatform({ windows: isWindows }));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

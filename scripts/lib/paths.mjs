@@ -73,3 +73,37 @@ export function wineEnv(extra = {}) {
 export function windowsCommand(exe, args = []) {
   return needsWine ? ['wine', [exe, ...args]] : [exe, args];
 }
+
+/**
+ * Microsoft's debugger platform (dbgeng, dbghelp, dbgcore, dbgmodel), from
+ * the NuGet package Microsoft.Debugging.Platform.DbgEng. Its licence is the
+ * Windows SDK's: the user's own setup fetches it into .cache/, and no copy
+ * is ever committed or packed into the .vsix. Pinned: version and the
+ * package's SHA-512 change together, on purpose.
+ */
+export const PLATFORM = {
+  id: 'Microsoft.Debugging.Platform.DbgEng',
+  version: '20260109.1235.0',
+  /** SHA-512 of the .nupkg, base64 (NuGet's own .nupkg.sha512 form). */
+  sha512: '3IBgRyA+N34m6kM3luaLxbzzZPG4FMJRqYcBoiJ9DV8M8knqz5S5Xr86jTZdKtJHbIN9LduQ9YPAqDE4NPd9hQ==',
+  licence: 'Microsoft Windows SDK licence',
+  licenceUrl: 'https://aka.ms/WinSDKLicenseURL',
+  /** The DLLs the engines load, from the package's content/amd64. */
+  dlls: ['dbghelp.dll', 'dbgcore.dll', 'dbgmodel.dll', 'dbgeng.dll', 'msdia140.dll'],
+};
+export const platformRoot = path.join(cacheDir, 'ms-platform');
+/** NuGet's global packages folder for the restore (NUGET_PACKAGES). */
+export const platformNugetDir = path.join(platformRoot, 'nuget');
+/** The restored package, as NuGet lays it out (content/, build/native/inc/ ...). */
+export const platformPackageDir = path.join(platformNugetDir, PLATFORM.id.toLowerCase(), PLATFORM.version);
+export const platformHeadersDir = path.join(platformPackageDir, 'build', 'native', 'inc');
+/**
+ * The folder the engine host runs from on the Microsoft platform: the x64
+ * DLLs and a (hard-linked) Windows node.exe side by side. node.exe itself
+ * imports dbghelp.dll, and a process can hold only one dbghelp that dbgeng
+ * will use: from this folder, the program's own, Microsoft's is the one
+ * loaded first, for node and dbgeng alike.
+ */
+export const platformBinDir = path.join(platformRoot, 'amd64');
+/** Written last by a complete install: the version and what was checked. */
+export const platformManifest = path.join(platformBinDir, 'platform.json');
