@@ -13,6 +13,7 @@ import { connectAdapter, startAdapterServer } from './adapterProcess';
 import { DapClient, DapError } from './dapClient';
 import { formatStack, type StackRow } from '../adapter/stack/stackText';
 import { RuntimeMissingError } from './windowsRuntime';
+import { choosePlatform, platformRuntime } from './platformChoice';
 import { decodeCommand, DecodeUsageError } from './decodeCommand';
 import { RAW_INLINE_FRAME_CONTEXT_REQUEST, type RawInlineFrameContextArguments, type RawInlineFrameContextBody } from '../stacktext/rawContextBody';
 
@@ -124,7 +125,8 @@ async function printStop(dap: DapClient, stop: DebugProtocol.StoppedEvent, json:
 
 async function stack(argv: string[]): Promise<number> {
   const opts = parseStackArgs(argv);
-  const conn = await connectAdapter({ root });
+  const choice = choosePlatform(root, { engine: opts.engine, program: opts.program, dbgengPath: opts.dbgengPath });
+  const conn = await connectAdapter({ root, ...platformRuntime(choice) });
   const dap = new DapClient(conn.socket, conn.socket);
   let exitCode = 1;
   try {

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { InstalledPlatform } from './platformChoice';
 
 export interface WindowsRuntime {
   /** The command that starts Windows node.exe, and its leading arguments. */
@@ -24,7 +25,17 @@ export interface RuntimeOptions {
   winePrefix?: string;
   /** Extra environment for the adapter process. */
   env?: Record<string, string>;
+  /** Run on Microsoft's debugger platform (platformChoice.ts), not Wine's DLLs. */
+  platform?: InstalledPlatform;
 }
+
+/**
+ * Native before builtin for the platform's DLLs, so the copies beside the
+ * platform's node.exe load (Wine otherwise loads its builtin dbgeng.dll and
+ * dbghelp.dll whatever file is asked for). Native only: a missing DLL then
+ * fails loudly instead of quietly running Wine's.
+ */
+export const PLATFORM_DLL_OVERRIDES = 'dbghelp,dbgcore,dbgmodel,dbgeng,msdia140=n';
 
 export class RuntimeMissingError extends Error {
   constructor(message: string) {
@@ -37,9 +48,13 @@ export function windowsRuntime(opts: RuntimeOptions): WindowsRuntime {
   if (process.platform === 'win32') {
     // In the extension host process.execPath is VS Code itself; it runs
     // plain Node with ELECTRON_RUN_AS_NODE, in a process of its own.
-    return { command: process.execPath, args: [], env: { ...process.env, ...opts.env, ELECTRON_RUN_AS_NODE: '1' }, wine: false };
+    // The engine loads the platform's DLLs by absolute path, dbghelp first.
+    const platformEnv = opts.platform ? { DBGENG_PLATFORM_DIR: opts.platform.bin } : {};
+    return { command: process.execPath, args: [], env: { ...process.env, ...opts.env, ...platformEnv, ELECTRON_RUN_AS_NODE: '1' }, wine: false };
   }
-  const nodeExe = opts.windowsNode ?? process.env.DBGENG_INLINE_WINDOWS_NODE ?? path.join(opts.root, '.cache', 'node-win', 'bin', 'node.exe');
+  const nodeExe = opts.platform
+    ? path.join(opts.platform.bin, 'node.exe')
+    : opts.windowsNode ?? process.env.DBGENG_INLINE_WINDOWS_NODE ?? path.join(opts.root, '.cache', 'node-win', 'bin', 'node.exe');
   const prefix = opts.winePrefix ?? process.env.DBGENG_INLINE_WINEPREFIX ?? path.join(opts.root, '.cache', 'wine');
   const wine = opts.wineCommand ?? process.env.DBGENG_INLINE_WINE ?? 'wine';
   if (!fs.existsSync(nodeExe)) {
@@ -51,7 +66,10 @@ export function windowsRuntime(opts: RuntimeOptions): WindowsRuntime {
   return {
     command: wine,
     args: [nodeExe],
-    env: { ...process.env, ...opts.env, WINEPREFIX: prefix, WINEDEBUG: '-all', NODE_SKIP_PLATFORM_CHECK: '1' },
+    env: {
+      ...process.env, ...opts.env, WINEPREFIX: prefix, WINEDEBUG: '-all', NODE_SKIP_PLATFORM_CHECK: '1',
+      ...(opts.platform ? { WINEDLLOVERRIDES: PLATFORM_DLL_OVERRIDES, DBGENG_PLATFORM_DIR: `Z:${opts.platform.bin.replace(/\//g, '\\')}` } : {}),
+    },
     wine: true,
   };
 }

@@ -63,6 +63,15 @@ const DEBUG_END_PASSIVE = 0;
 const DEBUG_OUTCTL_THIS_CLIENT = 0;
 const LAUNCH_TIMEOUT_MS = 20_000;
 const FIRST_FETCH = 64;
+/** DEBUG_SYMBOL_SOURCE_ENTRY: 64 bytes (checked against Microsoft's dbgeng.h by the platform ABI test). */
+const SOURCE_ENTRY = { size: 64, Offset: 8, StartLine: 44 } as const;
+const DEBUG_GSEL_DEFAULT = 0;
+/** Also the addresses of a line inside inlined code (the inline sites' records). */
+const DEBUG_GSEL_INLINE_CALLSITE = 0x10;
+/** Copies of one line asked for at most: a line inlined into more places than this binds the first ones. */
+const MAX_LINE_COPIES = 256;
+/** dbgeng loads line information only with this symbol option (WinDbg turns it on; a bare client has it off). */
+const SYMOPT_LOAD_LINES = 0x10;
 const NAME_CHARS = 256;
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
@@ -142,6 +151,7 @@ export class DbgengEngine implements Engine {
     this.values = new FrameValues(dbg.symbols, (threadId) => this.selectThread(threadId));
     this.regs = new Registers(dbg.registers);
     this.disassembler = new Disassembler(dbg.control);
+    dbg.symbols.call(S.AddSymbolOptions, 'AddSymbolOptions', 'uint32_t options', SYMOPT_LOAD_LINES);
     dbg.client.call(CL.SetEventCallbacksWide, 'SetEventCallbacksWide', 'void *callbacks', this.events.ptr);
     dbg.client.call(CL.SetOutputCallbacksWide, 'SetOutputCallbacksWide', 'void *callbacks', this.output.ptr);
   }
@@ -163,9 +173,9 @@ export class DbgengEngine implements Engine {
     const options = Buffer.alloc(16);
     options.writeUInt32LE(DEBUG_ONLY_THIS_PROCESS, 0);
     const env = params.env && Object.keys(params.env).length ? buildEnvironmentBlock(process.env, params.env) : null;
-    client.call(CL.CreateProcessAndAttach2Wide, 'CreateProcessAndAttach2Wide',
+    this.startQuietly(() => client.call(CL.CreateProcessAndAttach2Wide, 'CreateProcessAndAttach2Wide',
       'uint64_t server, const char16_t *commandLine, void *options, uint32_t optionsSize, const char16_t *initialDirectory, void *environment, uint32_t processId, uint32_t attachFlags',
-      0n, buildCommandLine(params.program, params.args), options, 16, params.cwd ?? null, env, 0, 0);
+      0n, buildCommandLine(params.program, params.args), options, 16, params.cwd ?? null, env, 0, 0));
     this.waitForFirstBreak(() => {
       this.terminate();
       return new EngineError('launchTimeout', `"${params.program}" did not reach its initial breakpoint within ${LAUNCH_TIMEOUT_MS / 1000} s; it was ended.`);
@@ -179,7 +189,7 @@ export class DbgengEngine implements Engine {
     if (this.launched) throw new EngineError('alreadyLaunched', 'This session already has a debuggee.');
     this.launched = true;
     this.dbg.control.call(C.AddEngineOptions, 'AddEngineOptions', 'uint32_t options', DEBUG_ENGOPT_INITIAL_BREAK);
-    const hr = this.dbg.client.invoke(CL.AttachProcess, 'AttachProcess', 'uint64_t server, uint32_t processId, uint32_t attachFlags', 0n, pid, DEBUG_ATTACH_DEFAULT);
+    const hr = this.startQuietly(() => this.dbg.client.invoke(CL.AttachProcess, 'AttachProcess', 'uint64_t server, uint32_t processId, uint32_t attachFlags', 0n, pid, DEBUG_ATTACH_DEFAULT));
     if (hr < 0) {
       this.exited = true;
       throw new EngineError('attachFailed', `Cannot attach to process ${pid}: ${describeHResult(hr)}. Is it running, and are you allowed to debug it (same user, or run as administrator)?`);
@@ -200,7 +210,7 @@ export class DbgengEngine implements Engine {
    */
   openDump(path: string): LaunchResult {
     if (this.launched) throw new EngineError('alreadyLaunched', 'This session already has a debuggee.');
-    openDumpFile(this.dbg.client, path);
+    this.startQuietly(() => openDumpFile(this.dbg.client, path));
     this.launched = true;
     this.dump = path;
     this.waitForFirstBreak(() => {
@@ -258,8 +268,9 @@ export class DbgengEngine implements Engine {
     const hr = this.dbg.control.invoke(C.WaitForEvent, 'WaitForEvent', 'uint32_t flags, uint32_t timeout', 0, ms);
     if (hr === HRESULT.S_FALSE) return false;
     if (hr < 0) {
-      // E_UNEXPECTED: no debuggee any more.
-      this.finishExit(0);
+      // E_UNEXPECTED: no debuggee any more (Microsoft's dbgeng answers so
+      // after the exit-process event it has already reported).
+      this.finishExit(this.exitCode ?? 0);
       return true;
     }
     const status = [0];
@@ -335,15 +346,14 @@ export class DbgengEngine implements Engine {
     const kept: { id: number; bp: ComPtr }[] = [];
     for (const loc of locations) {
       const id = this.nextBreakpointId++;
-      const offset = [0n];
-      const hr = this.dbg.symbols.invoke(S.GetOffsetByLineWide, 'GetOffsetByLineWide', 'uint32_t line, const char16_t *file, _Out_ uint64_t *offset', loc.line, path, offset);
-      if (hr < 0) {
+      const addresses = this.lineAddresses(path, loc.line);
+      if (!addresses.length) {
         bound.push({ id, verified: false, line: loc.line, addresses: [], message: `No code for line ${loc.line} of ${path} in the loaded modules.` });
         continue;
       }
-      const address = BigInt(offset[0] as bigint);
-      kept.push({ id, bp: this.addBreakpoint(id, address) });
-      bound.push({ id, verified: true, line: loc.line, addresses: [hex(address)] });
+      // One breakpoint for the user, one dbgeng breakpoint per copy of the line (each inlined copy is one).
+      for (const address of addresses) kept.push({ id, bp: this.addBreakpoint(id, address) });
+      bound.push({ id, verified: true, line: loc.line, addresses: addresses.map(hex) });
     }
     this.sourceBps.set(path.toLowerCase(), kept);
     return bound;
@@ -504,6 +514,8 @@ export class DbgengEngine implements Engine {
   }
 
   private exitCode?: number;
+  /** `ld *` has run since the last module load: line look-ups have searched every module's symbols. */
+  private allSymbolsLoaded = false;
   /** While a command runs for the console, its output is collected here. */
   private capture?: string[];
 
@@ -527,18 +539,35 @@ export class DbgengEngine implements Engine {
 
   /** Runs the debug session to its first break (not shown to the user: it is the loader's, or the attach break-in). */
   private waitForFirstBreak(timedOut: () => EngineError): void {
-    this.execute_('.inline 1');
-    this.running = true;
-    const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
-    while (this.running && !this.exited) {
-      if (Date.now() > deadline) throw timedOut();
-      this.poll(100, false);
-    }
+    this.startQuietly(() => {
+      this.execute_('.inline 1');
+      this.running = true;
+      const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
+      while (this.running && !this.exited) {
+        if (Date.now() > deadline) throw timedOut();
+        this.poll(100, false);
+      }
+    });
     if (this.exited) return;
     this.pendingStop = undefined;
     const pidOut = [0];
     this.dbg.sysobj.call(SO.GetCurrentProcessSystemId, 'GetCurrentProcessSystemId', '_Out_ uint32_t *id', pidOut);
     this.pid = Number(pidOut[0]);
+  }
+
+  /**
+   * What dbgeng prints while a session starts (its banner, the extension
+   * gallery's set-up, the loader's ModLoad lines, `.inline 1`'s answer) is
+   * WinDbg's start-up text, not the program's: kept out of the console.
+   */
+  private startQuietly<T>(start: () => T): T {
+    const outer = this.capture;
+    this.capture = [];
+    try {
+      return start();
+    } finally {
+      this.capture = outer;
+    }
   }
 
   private requireStopped(what: string): void {
@@ -648,6 +677,7 @@ export class DbgengEngine implements Engine {
       function: r.function,
       displacement: r.displacement,
       module: r.module,
+      moduleBase: r.moduleBase,
       file: r.file,
       line: r.line,
       resolvedBy: r.resolvedBy,
@@ -670,7 +700,14 @@ export class DbgengEngine implements Engine {
     } catch (e) {
       if (!(e instanceof ComError)) throw e;
     }
-    const displacement = qualified === undefined ? undefined : Number(disp[0]);
+    // A "displacement" past 2^63 is negative: the address lies before the
+    // nearest symbol dbgeng found (code of a static function the PDB has no
+    // name for, as mingw's CRT start-up). That name would be a lie: the
+    // frame goes by module+offset instead.
+    const bang = qualified?.indexOf('!') ?? -1;
+    const module = qualified && bang > 0 ? qualified.slice(0, bang) : undefined;
+    const named = qualified !== undefined && BigInt(disp[0] as bigint) < 1n << 63n;
+    const displacement = named ? Number(disp[0]) : undefined;
     const line = [0];
     let file: string | undefined;
     try {
@@ -686,16 +723,68 @@ export class DbgengEngine implements Engine {
     } catch (e) {
       if (!(e instanceof ComError)) throw e;
     }
-    const bang = qualified?.indexOf('!') ?? -1;
     return {
       inline,
-      module: qualified && bang > 0 ? qualified.slice(0, bang) : undefined,
-      function: qualified === undefined ? undefined : qualified.slice(bang + 1),
+      module,
+      moduleBase: this.moduleBase(pc),
+      function: named ? qualified!.slice(bang + 1) : undefined,
       displacement,
       file,
       line: file ? Number(line[0]) : undefined,
-      resolvedBy: qualified === undefined ? 'none' as const : inline ? 'inlineContext' as const : 'offset' as const,
+      resolvedBy: !named ? 'none' as const : inline ? 'inlineContext' as const : 'offset' as const,
     };
+  }
+
+  /** The base of the module holding an address (GetModuleByOffset), for module+offset names and module ids. */
+  private moduleBase(pc: bigint): string | undefined {
+    const base = [0n];
+    const hr = this.dbg.symbols.invoke(S.GetModuleByOffset, 'GetModuleByOffset', 'uint64_t offset, uint32_t start, _Out_ uint32_t *index, _Out_ uint64_t *base', pc, 0, [0], base);
+    return hr < 0 ? undefined : hex(BigInt(base[0] as bigint));
+  }
+
+  /**
+   * Every address where a line's code starts, inlined copies included.
+   * GetSourceEntriesByLineWide answers from the line tables by default, and
+   * from the inline sites' records with DEBUG_GSEL_INLINE_CALLSITE (a line
+   * that exists only inlined has no line-table row); the two together are
+   * every copy. The path is tried as given, then as the debug information
+   * may record it: a PDB written on Linux records "/home/u/a.c", which the
+   * adapter under Wine hands us as "Z:\\home\\u\\a.c". dbgeng defers symbol
+   * loading, and a deferred module's lines are not searched: when nothing is
+   * found, every module's symbols are loaded once (`ld *`) and it is asked again.
+   */
+  private lineAddresses(path: string, line: number): bigint[] {
+    const forms = [path];
+    if (/^[zZ]:\\/.test(path)) forms.push(path.slice(2).replace(/\\/g, '/'));
+    const lookUp = () => {
+      for (const file of forms) {
+        const found = new Set<bigint>();
+        for (const flags of [DEBUG_GSEL_DEFAULT, DEBUG_GSEL_INLINE_CALLSITE]) {
+          for (const entry of this.sourceEntries(file, line, flags)) if (entry.line === line) found.add(entry.offset);
+        }
+        if (found.size) return [...found].sort((a, b) => (a < b ? -1 : 1));
+      }
+      return [];
+    };
+    let addresses = lookUp();
+    if (!addresses.length && !this.allSymbolsLoaded) {
+      this.allSymbolsLoaded = true;
+      this.startQuietly(() => this.execute_('ld *'));
+      addresses = lookUp();
+    }
+    return addresses;
+  }
+
+  private sourceEntries(file: string, line: number, flags: number): { offset: bigint; line: number }[] {
+    const entries = Buffer.alloc(SOURCE_ENTRY.size * MAX_LINE_COPIES);
+    const avail = [0];
+    const hr = this.dbg.symbols.invoke(S.GetSourceEntriesByLineWide, 'GetSourceEntriesByLineWide',
+      'uint32_t line, const char16_t *file, uint32_t flags, void *entries, uint32_t count, _Out_ uint32_t *avail', line, file, flags, entries, MAX_LINE_COPIES, avail);
+    if (hr < 0) return [];
+    return Array.from({ length: Math.min(Number(avail[0]), MAX_LINE_COPIES) }, (_, i) => ({
+      offset: entries.readBigUInt64LE(i * SOURCE_ENTRY.size + SOURCE_ENTRY.Offset),
+      line: entries.readUInt32LE(i * SOURCE_ENTRY.size + SOURCE_ENTRY.StartLine),
+    }));
   }
 
   private addBreakpoint(id: number, address: bigint): ComPtr {
@@ -759,7 +848,10 @@ export class DbgengEngine implements Engine {
   }
 
   private onModule(reason: 'new' | 'removed', name: string, path: string, base: bigint): number {
-    if (reason === 'new') this.modules.set(base, { name, path });
+    if (reason === 'new') {
+      this.modules.set(base, { name, path });
+      this.allSymbolsLoaded = false;
+    }
     else this.modules.delete(base);
     const symbolStatus = reason === 'new' ? moduleSymbolStatus(this.dbg.symbols, base) : '';
     this.emit({ type: 'module', reason, id: hex(base), name, path, base: hex(base), symbolStatus });

@@ -7,6 +7,7 @@
  * older dbgeng, or Wine's (mostly stubs), lacks them, and then the answer
  * says exactly what is missing so the dbghelp engine can take over.
  */
+import fs from 'node:fs';
 import koffi from 'koffi';
 import { ComError, ComPtr, describeHResult, guid } from './com';
 import { IIDs, Slots } from './slots';
@@ -38,11 +39,30 @@ export interface DbgengProbe {
  */
 const loaded = new Map<string, ReturnType<typeof koffi.load>>();
 
+/**
+ * dbgeng imports dbghelp.dll, dbgcore.dll and dbgmodel.dll by name, and the
+ * loader binds a name to the module of that name already in the process:
+ * a dbgeng from a folder of its own must find its own siblings loaded first,
+ * or it runs on the system's (or Wine's) dbghelp and fails in odd places.
+ */
+const SIBLINGS = ['dbghelp.dll', 'dbgcore.dll', 'dbgmodel.dll'];
+
+function loadSiblings(dll: string): void {
+  const dir = dll.replace(/[\\/][^\\/]*$/, '');
+  if (dir === dll) return;
+  for (const name of SIBLINGS) {
+    const file = `${dir}\\${name}`;
+    if (loaded.has(file) || !fs.existsSync(file)) continue;
+    loaded.set(file, koffi.load(file));
+  }
+}
+
 export function openDbgeng(dllPath?: string): DbgengProbe {
   const dll = dllPath || 'dbgeng.dll';
   const interfaces: Record<string, boolean> = {};
   let lib = loaded.get(dll);
   try {
+    if (!lib) loadSiblings(dll);
     lib ??= koffi.load(dll);
   } catch (e) {
     return { dll, interfaces, missing: `${dll} could not be loaded (${(e as Error).message})` };

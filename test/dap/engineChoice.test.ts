@@ -23,7 +23,7 @@ describe('engine choice with the system dbgeng.dll', { skip: underWine ? false :
       await s.launch({ program: fixtureExe('sample'), args: ['break'], engine: 'auto' });
       await stopped;
       const line = output.find((o) => o.startsWith('Engine:'));
-      assert.match(line ?? '', /^Engine: dbghelp engine: dbgeng is not usable \(dbgeng\.dll lacks IDebugControl5, IDebugSymbols5, IDebugRegisters2, IDebugDataSpaces4 \(E_NOINTERFACE\)/);
+      assert.match(line ?? '', /^Engine: dbghelp engine on Wine's builtin dbghelp [\d.]+ \(C:\\windows\\system32\\dbghelp\.dll\): dbgeng is not usable \(dbgeng\.dll lacks IDebugControl5, IDebugSymbols5, IDebugRegisters2, IDebugDataSpaces4 \(E_NOINTERFACE\)/);
       assert.match(line ?? '', /Wine/);
     } finally {
       await s.close();
