@@ -5,6 +5,7 @@
  * they can read (PDB, DWARF) and in what they answer.
  */
 import koffi from 'koffi';
+import { getWineVersion } from './platform';
 
 const k32 = koffi.load('kernel32.dll');
 const version = koffi.load('version.dll');
@@ -40,6 +41,21 @@ export function fileVersion(file: string): string | undefined {
   return `${ms >>> 16}.${ms & 0xffff}.${ls >>> 16}.${ls & 0xffff}`;
 }
 
+/** Wine's builtin DLLs are loaded from system32 (placeholders there); Microsoft's from wherever the file is. */
+function isWineBuiltin(path: string, wine: boolean): boolean {
+  return wine && /\\windows\\system32\\/i.test(path);
+}
+
+/**
+ * True when this process's dbghelp.dll is Wine's own (with Wine's inline
+ * context encoding and Wine's quirks), false for Microsoft's (on Windows,
+ * or Microsoft's platform loaded under Wine).
+ */
+export function dbghelpIsWines(): boolean {
+  const path = loadedModulePath('dbghelp.dll');
+  return !!path && isWineBuiltin(path, getWineVersion() !== null);
+}
+
 /**
  * "Microsoft's dbghelp 10.0.29507.1001 (Z:\...\dbghelp.dll)" or "Wine's
  * builtin dbghelp (C:\windows\system32\dbghelp.dll)". Wine's builtin DLLs
@@ -50,6 +66,6 @@ export function describeModule(name: string, path: string | undefined, wine: boo
   const base = name.replace(/\.dll$/i, '');
   if (!path) return `${base} (not loaded)`;
   const v = fileVersion(path);
-  if (wine && /\\windows\\system32\\/i.test(path)) return `Wine's builtin ${base}${v ? ` ${v}` : ''} (${path})`;
+  if (isWineBuiltin(path, wine)) return `Wine's builtin ${base}${v ? ` ${v}` : ''} (${path})`;
   return `${wine ? "Microsoft's " : ''}${base}${v ? ` ${v}` : ''} (${path})`;
 }

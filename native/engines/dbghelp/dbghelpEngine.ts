@@ -19,6 +19,7 @@ import {
 import { alignedBuffer, check, k32, readMemory, readRemoteString, systemMessage, writeMemory, type Handle } from '../../win32/kernel32';
 import { Layouts } from '../../win32/layouts';
 import { getWineVersion } from '../../win32/platform';
+import { dbghelpIsWines } from '../../win32/moduleInfo';
 import { SoftwareBreakpoints } from './softwareBreakpoints';
 import { StackWalker } from './stackWalker';
 import { LocalsReader, type FrameVariable } from './locals';
@@ -110,7 +111,8 @@ export class DbghelpEngine implements Engine {
   private exceptionFilters: ReadonlySet<string> = new Set(DEFAULT_FILTERS);
   private pauseRequested = false;
   private exited = false;
-  private readonly encoding = getWineVersion() ? 'wine' as const : 'windows' as const;
+  /** Wine's dbghelp encodes inline contexts its own way (and has quirks the walker works around); Microsoft's, under Wine too, does not. */
+  private readonly encoding = dbghelpIsWines() ? 'wine' as const : 'windows' as const;
 
   /** `reason`: why this engine serves the session, for the user. */
   constructor(private readonly emit: EventSink, private readonly reason = 'dbghelp engine') {}
