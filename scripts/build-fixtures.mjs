@@ -1,5 +1,6 @@
-// Builds the debuggee fixtures: every test/fixtures/src/*.c and *.cpp, once
-// with mingw-w64 gcc and once with clang, into test/fixtures/build/{gcc,clang}.
+// Builds the debuggee fixtures: every test/fixtures/src/*.c and *.cpp, with
+// mingw-w64 gcc, with clang (DWARF), and with clang + lld as PDB, into
+// test/fixtures/build/{gcc,clang,pdb}.
 //
 // Why two toolchains: Wine's dbghelp gets inline frames from both, but it can
 // locate local variables only in clang's DWARF (gcc's frame base is
@@ -7,6 +8,20 @@
 // information at all from clang's DWARF (measured with -gdwarf-3/-4,
 // -gno-column-info, -gstrict-dwarf). So stack and line tests use the gcc
 // build; variable tests use the clang build.
+//
+// Why a PDB build: PDB is what Windows users have (MSVC and clang-cl write
+// it), and Microsoft's dbghelp and dbgeng read PDB, not DWARF. So each
+// fixture is also built the way such a user's program looks: clang with
+// -gcodeview, linked by lld into NAME.exe (or .dll) with NAME.pdb beside it.
+// Then `llvm-objcopy --strip-debug` removes the DWARF that clang and the
+// mingw runtime's objects also put into the image, leaving only the debug
+// directory that names the PDB: with DWARF left in, Wine's dbghelp would
+// answer from it and a "PDB test" would test nothing of the PDB. lld is
+// given the final .pdb path (--pdb=), so the image's CodeView record and the
+// PDB's own records name the file where it ends up; lld itself writes the
+// PDB to a temporary name and renames it. The build checks the stripped
+// image: no .debug_* section, and the CodeView record names that .pdb.
+// A fixture built with -g0 (no debug information) gets no PDB at all.
 //
 // Why these flags:
 //  -gdwarf-4     gcc 12 and clang 14 default to DWARF 5, which Wine 8's
@@ -19,6 +34,9 @@
 //                unloaded); the same clang objects linked by GNU ld read fine.
 //  -static (C++) so the exe needs no libstdc++-6.dll / libgcc_s_seh-1.dll,
 //                which are not on Wine's DLL path.
+//  PDB build: -gcodeview (CodeView, what goes into a PDB), -fuse-ld=lld
+//                (only lld writes PDBs), -L mingw gcc's lib folder (libgcc,
+//                which clang's driver does not find on Debian by itself).
 //
 // A source can add flags with a first-line comment, e.g.
 //   // fixture-flags: -O0
@@ -26,7 +44,10 @@
 // -shared the source becomes a DLL (name.dll) instead of a program.
 //
 // Incremental: an exe is rebuilt only when it is older than its source, any
-// header in the fixtures folder, or this script (which holds the flags).
+// header in the fixtures folder, or this script (which holds the flags); a
+// PDB build also when its .pdb is missing or newer than the exe (the exe is
+// renamed into place after its PDB is written, so a newer PDB means the pair
+// was not finished).
 //
 // Usage: node scripts/build-fixtures.mjs [--force]
 import { spawnSync } from 'node:child_process';
@@ -47,7 +68,7 @@ function run(cmd, args) {
   const r = spawnSync(cmd, args, { cwd: repoRoot, encoding: 'utf8' });
   if (r.error) {
     if (r.error.code === 'ENOENT') {
-      throw new Error(`${cmd} not found on PATH. Run \`npm run setup\` (it installs gcc-mingw-w64-x86-64, g++-mingw-w64-x86-64, clang, lld).`);
+      throw new Error(`${cmd} not found on PATH. Run \`npm run setup\` (it installs gcc-mingw-w64-x86-64, g++-mingw-w64-x86-64, clang, lld, llvm).`);
     }
     throw r.error;
   }
@@ -81,6 +102,11 @@ function clangCxxIncludes() {
 
 /** [compiler, args before the source, optional separate linker] for a toolchain and language. */
 function compileCommand(toolchain, cxx) {
+  if (toolchain === 'pdb') {
+    // clang compiles and lld links in one go; the --pdb= path is added per output.
+    const pdbCommon = [CLANG_TARGET, '-O2', '-g', '-gcodeview', '-fuse-ld=lld', `-L${libgccDir()}`];
+    return cxx ? ['clang++', [...pdbCommon, ...clangCxxIncludes(), '-static']] : ['clang', pdbCommon];
+  }
   const common = ['-O2', '-gdwarf-4', '-g'];
   if (toolchain === 'gcc') {
     return cxx ? [MINGW_GXX, [...common, '-static']] : [MINGW_GCC, common];
@@ -97,6 +123,21 @@ export function fixtureFlags(sourceText) {
   const firstLine = sourceText.split(/\r?\n/, 1)[0];
   const m = /^\s*\/\/\s*fixture-flags:(.*)$/.exec(firstLine);
   return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
+}
+
+/**
+ * Checks a stripped PDB-build image: no DWARF left, and its CodeView record
+ * names `pdb` (or, for a build without debug information, no record at all).
+ */
+function checkPdbImage(image, pdb) {
+  const out = run('llvm-readobj', ['--sections', '--coff-debug-directory', image]);
+  const dwarf = [...out.matchAll(/^\s*Name: (\.debug_\S*)/gm)].map((m) => m[1]);
+  if (dwarf.length > 0) throw new Error(`${image}: DWARF sections left after llvm-objcopy --strip-debug: ${dwarf.join(' ')}`);
+  const named = [...out.matchAll(/^\s*PDBFileName: (.*)$/gm)].map((m) => m[1].trim());
+  const want = pdb ? [pdb] : [];
+  if (named.join('\n') !== want.join('\n')) {
+    throw new Error(`${image}: its CodeView record names ${named.length ? named.join(', ') : 'no PDB'}, expected ${pdb ?? 'none'}`);
+  }
 }
 
 function mtime(file) {
@@ -120,7 +161,7 @@ export function buildFixtures({ force = false, log = console.log } = {}) {
 
   const built = [];
   let upToDate = 0;
-  for (const toolchain of /** @type {const} */ (['gcc', 'clang'])) {
+  for (const toolchain of /** @type {const} */ (['gcc', 'clang', 'pdb'])) {
     const outDir = fixturesBuild[toolchain];
     fs.mkdirSync(outDir, { recursive: true });
     for (const file of sources) {
@@ -129,8 +170,11 @@ export function buildFixtures({ force = false, log = console.log } = {}) {
       const extra = fixtureFlags(fs.readFileSync(src, 'utf8'));
       const suffix = extra.includes('-shared') ? '.dll' : '.exe';
       const exe = path.join(outDir, `${name}${suffix}`);
+      // The PDB build's NAME.pdb; none for a fixture without debug information.
+      const pdb = toolchain === 'pdb' && !extra.includes('-g0') ? path.join(outDir, `${name}.pdb`) : null;
       const exeTime = mtime(exe);
-      if (!force && exeTime >= 0 && exeTime >= mtime(src) && exeTime >= sharedNewest) {
+      const pdbTime = pdb ? mtime(pdb) : 0;
+      if (!force && exeTime >= 0 && exeTime >= mtime(src) && exeTime >= sharedNewest && pdbTime >= 0 && pdbTime <= exeTime) {
         upToDate++;
         continue;
       }
@@ -138,7 +182,10 @@ export function buildFixtures({ force = false, log = console.log } = {}) {
       const [cc, args, linker] = compileCommand(toolchain, cxx);
       // Link to a temporary name and rename, so an interrupted build never
       // leaves a truncated exe that looks up to date. Keep the .exe suffix:
-      // the mingw linkers would otherwise append one.
+      // the mingw linkers would otherwise append one. The PDB is not linked
+      // to a temporary name: the image and the PDB would then name that
+      // temporary file (see the header); lld writes it atomically itself,
+      // and the mtime rule above catches a PDB without its renamed exe.
       const tmp = path.join(outDir, `${name}.tmp${suffix}`);
       const obj = path.join(outDir, `${name}.tmp.o`);
       const started = performance.now();
@@ -146,6 +193,11 @@ export function buildFixtures({ force = false, log = console.log } = {}) {
         if (linker) {
           run(cc, [...args, ...extra, '-c', src, '-o', obj]);
           run(linker[0], [...linker[1], ...extra.filter((f) => f === '-shared'), obj, '-o', tmp]);
+        } else if (toolchain === 'pdb') {
+          if (!pdb) fs.rmSync(path.join(outDir, `${name}.pdb`), { force: true });
+          run(cc, [...args, ...extra, ...(pdb ? [`-Wl,--pdb=${pdb}`] : []), src, '-o', tmp]);
+          run('llvm-objcopy', ['--strip-debug', tmp]);
+          checkPdbImage(tmp, pdb);
         } else {
           run(cc, [...args, ...extra, src, '-o', tmp]);
         }
@@ -159,11 +211,11 @@ export function buildFixtures({ force = false, log = console.log } = {}) {
       log(`  built ${rel}${extra.length ? ` (${extra.join(' ')})` : ''} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     }
   }
-  // Drop programs and DLLs whose source is gone, so no test runs a stale fixture.
+  // Drop programs, DLLs and PDBs whose source is gone, so no test runs a stale fixture.
   const stems = new Set(sources.map((f) => f.replace(/\.(c|cpp)$/, '')));
   for (const outDir of Object.values(fixturesBuild)) {
     for (const f of fs.readdirSync(outDir)) {
-      if (/\.(exe|dll)$/.test(f) && !stems.has(f.replace(/\.(exe|dll)$/, ''))) {
+      if (/\.(exe|dll|pdb)$/.test(f) && !stems.has(f.replace(/\.(exe|dll|pdb)$/, ''))) {
         fs.rmSync(path.join(outDir, f), { force: true });
         log(`  removed ${path.relative(repoRoot, path.join(outDir, f))} (no source)`);
       }

