@@ -8,13 +8,15 @@
  * change moves. Whoever keeps an index past such a change holds an
  * `Anchor`; the group moves anchors along with the entries they denote.
  */
-import { readWideString, type ComPtr } from './com';
+import { ComError, readWideString, type ComPtr } from './com';
 import { DbgengLayouts } from './layouts';
-import { Slots } from './slots';
+import { HRESULT, Slots } from './slots';
 
 const G = Slots.IDebugSymbolGroup2;
 const P = DbgengLayouts.DEBUG_SYMBOL_PARAMETERS;
 const TEXT_CHARS = 256;
+/** What a variable with no location here shows, as the dbghelp engine (and WinDbg's dv) writes it. */
+const VALUE_UNAVAILABLE = '<value unavailable>';
 export const DEBUG_ANY_ID = 0xffffffff;
 
 export const DEBUG_SYMBOL = {
@@ -67,8 +69,19 @@ export class SymbolGroup {
     return this.text('GetSymbolTypeNameWide', G.GetSymbolTypeNameWide, index);
   }
 
+  /**
+   * The value as dbgeng writes it. A variable optimized out at this address
+   * (no location covers it: `dv` shows "<value unavailable>") makes
+   * Microsoft's dbgeng fail the call with E_FAIL; that is an answer about
+   * the variable, not an error of the session.
+   */
   valueText(index: number): string {
-    return this.text('GetSymbolValueTextWide', G.GetSymbolValueTextWide, index);
+    try {
+      return this.text('GetSymbolValueTextWide', G.GetSymbolValueTextWide, index);
+    } catch (e) {
+      if (e instanceof ComError && e.hr === HRESULT.E_FAIL) return VALUE_UNAVAILABLE;
+      throw e;
+    }
   }
 
   /** Where the symbol lives in memory; undefined for one in a register or a computed value. */

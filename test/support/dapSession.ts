@@ -5,14 +5,21 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { connectAdapter, type AdapterConnection } from '../../client/adapterProcess';
 import { DapClient } from '../../client/dapClient';
+import { choosePlatform, platformRuntime, type SessionTarget } from '../../client/platformChoice';
 import { repoRoot } from './fixtures';
 
 export class TestSession {
   private constructor(readonly dap: DapClient, readonly conn: AdapterConnection, readonly capabilities: DebugProtocol.Capabilities) {}
 
-  /** `env`: extra environment for the adapter process. */
-  static async start(env?: Record<string, string>): Promise<TestSession> {
-    const conn = await connectAdapter({ root: repoRoot, env });
+  /**
+   * `env`: extra environment for the adapter process. `on`: the session's
+   * target, to start the adapter on the debugger platform the extension
+   * and the CLI would choose for it (client/platformChoice.ts); without it,
+   * on Wine's DLLs.
+   */
+  static async start(env?: Record<string, string>, on?: SessionTarget): Promise<TestSession> {
+    const platform = on ? platformRuntime(choosePlatform(repoRoot, on)) : { env: {} };
+    const conn = await connectAdapter({ root: repoRoot, platform: platform.platform, env: { ...platform.env, ...env } });
     const dap = new DapClient(conn.socket, conn.socket);
     const init = await dap.request<DebugProtocol.InitializeResponse>('initialize', { adapterID: 'dbgeng', clientID: 'tests', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsRunInTerminalRequest: false });
     return new TestSession(dap, conn, init.body ?? {});

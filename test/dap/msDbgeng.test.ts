@@ -1,0 +1,202 @@
+/**
+ * Microsoft's own dbgeng.dll (from Microsoft.Debugging.Platform.DbgEng,
+ * loaded under Wine by the adapter that client/platformChoice.ts starts on
+ * it) debugging a PDB program, through the real adapter: the whole job.
+ *
+ * Expectations come from the source markers and from the PDB's own records
+ * (test/support/pdbRecords.ts decodes the S_INLINESITE annotations and the
+ * line tables), never from what an engine printed.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { installedPlatform } from '../../client/platformChoice';
+import { fixtureExe, fixturePdb, fixtureSource, repoRoot } from '../support/fixtures';
+import { markerLine } from '../support/markers';
+import { imageBase, inlineChainAt, inlineSites, rangesOfLine, type Frame } from '../support/pdbRecords';
+import { TestSession } from '../support/dapSession';
+
+const SAMPLE_C = fixtureSource('sample.c');
+const SAMPLE = fixtureExe('sample', 'pdb');
+const SAMPLE_PDB = fixturePdb('sample');
+const MANY_C = fixtureSource('inline_many.c');
+const MANY = fixtureExe('inline_many', 'pdb');
+const MANY_PDB = fixturePdb('inline_many');
+const skip = installedPlatform(repoRoot) ? false : "Microsoft's debugger platform is not installed: run `npm run setup` with dotnet on PATH";
+
+type Vars = DebugProtocol.Variable[];
+const baseName = (f: DebugProtocol.StackFrame) => f.name.replace(/ \(Inline\)$/, '');
+const toWindows = (p: string) => (process.platform === 'win32' ? p : `Z:${p.replace(/\//g, '\\')}`);
+
+/**
+ * What the records say each frame shows: the innermost frame's chain at its
+ * instruction pointer, a caller's at its return address - 1 (the call
+ * instruction). A physical frame whose line table has no row there (LLVM 14
+ * starts a procedure's table after inlined code that comes first) has no line.
+ */
+function expectedFrames(ips: bigint[], base: number, pdb: string): { name: string; line: number | undefined }[] {
+  const out: { name: string; line: number | undefined }[] = [];
+  let physical = 0;
+  while (out.length < ips.length) {
+    const ip = ips[out.length]!;
+    const rva = Number(ip - BigInt(base)) - (physical > 0 ? 1 : 0);
+    for (const f of inlineChainAt(pdb, rva) as Frame[]) out.push({ name: f.inline ? `${f.function} (Inline)` : f.function, line: f.beforeFirstRow ? undefined : f.line });
+    physical++;
+  }
+  return out.slice(0, ips.length);
+}
+
+describe("Microsoft's dbgeng on a PDB program: stack, values, steps, dump", { skip }, () => {
+  let s: TestSession;
+  let stop: DebugProtocol.StoppedEvent;
+  let frames: DebugProtocol.StackFrame[];
+  let bound: DebugProtocol.Breakpoint[];
+  const output: string[] = [];
+  const dump = path.join(os.tmpdir(), `dbgeng-inline-msdbgeng-${process.pid}.dmp`);
+
+  const scopes = async (frameId: number) => (await s.dap.request<DebugProtocol.ScopesResponse>('scopes', { frameId })).body.scopes;
+  const vars = async (ref: number): Promise<Vars> => (await s.dap.request<DebugProtocol.VariablesResponse>('variables', { variablesReference: ref })).body.variables;
+  const scope = async (frameId: number, name: string) => vars((await scopes(frameId)).find((x) => x.name === name)!.variablesReference);
+
+  before(async () => {
+    s = await TestSession.start(undefined, { engine: 'auto', program: SAMPLE });
+    s.dap.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
+    const stopped = s.waitForStop(60_000);
+    const [bp] = await s.launch({ program: SAMPLE, engine: 'auto' }, [{ file: SAMPLE_C, lines: [markerLine(SAMPLE_C, '#BP helper')] }]);
+    bound = bp!.body.breakpoints;
+    stop = await stopped;
+    frames = (await s.stackTrace(stop.body.threadId!)).stackFrames;
+  });
+  after(async () => {
+    await s?.close();
+    fs.rmSync(dump, { force: true });
+  });
+
+  it("chose Microsoft's dbgeng for the PDB program, and says which, its version and why", () => {
+    const line = output.find((o) => o.startsWith('Engine:')) ?? '';
+    assert.match(line, /^Engine: dbgeng engine: Microsoft's dbgeng 10\.0\.\d+\.\d+ \(.*ms-platform\\amd64\\dbgeng\.dll\), on Microsoft's dbghelp 10\.0\.\d+\.\d+/);
+    assert.match(line, /the program's debug directory names the PDB .*sample\.pdb/);
+  });
+
+  it('binds the breakpoint at every address the records give the line', () => {
+    const base = imageBase(SAMPLE);
+    const want = rangesOfLine(SAMPLE_PDB, SAMPLE_C, markerLine(SAMPLE_C, '#BP helper')).map((r) => `0x${(base + r.rva).toString(16)}`);
+    assert.equal(bound[0]!.verified, true, bound[0]!.message);
+    assert.ok(want.length > 0);
+    assert.equal(stop.body.reason, 'breakpoint');
+    assert.ok(want.includes(frames[0]!.instructionPointerReference!), `${frames[0]!.instructionPointerReference} in ${want.join(', ')}`);
+  });
+
+  it('shows helper and middle as inline frames, each named for itself, then outer and main', () => {
+    assert.deepEqual(frames.slice(0, 4).map((f) => f.name), ['helper (Inline)', 'middle (Inline)', 'outer', 'main']);
+  });
+
+  it("gives every frame the line the PDB's records give its address (callers at return address - 1)", () => {
+    const physicalIps: bigint[] = [];
+    const ips = frames.slice(0, 4).map((f) => BigInt(f.instructionPointerReference!));
+    // Inline frames share their physical frame's address; a caller's is its return address.
+    for (const ip of ips) if (!physicalIps.includes(ip)) physicalIps.push(ip);
+    const want = expectedFrames(ips, imageBase(SAMPLE), SAMPLE_PDB);
+    assert.deepEqual(frames.slice(0, 4).map((f) => ({ name: f.name, line: f.line || undefined })), want);
+    // ... and the markers agree with the records where the records have a line.
+    assert.equal(frames[0]!.line, markerLine(SAMPLE_C, '#BP helper'));
+    assert.equal(frames[1]!.line, markerLine(SAMPLE_C, '#CALL helper from middle'));
+    assert.equal(frames[3]!.line, markerLine(SAMPLE_C, '#CALL outer from main'));
+  });
+
+  it("lists the inline frame's own locals with their real values", async () => {
+    const locals = await scope(frames[0]!.id, 'Locals');
+    const args = await scope(frames[0]!.id, 'Arguments');
+    const all = Object.fromEntries([...args, ...locals].map((v) => [v.name, v.value]));
+    assert.deepEqual(Object.keys(all).sort(), ['h', 'x']);
+    // main(argc = 1) -> outer(1) -> middle(1) -> helper(2): h = 2 * 3.
+    assert.match(all.h!, /^(0n)?6$/);
+    const middleVars = [...await scope(frames[1]!.id, 'Arguments'), ...await scope(frames[1]!.id, 'Locals')].map((v) => v.name).sort();
+    assert.deepEqual(middleVars, ['m', 'x'], "middle's frame has middle's variables, not helper's");
+  });
+
+  it('evaluates in the inline frame', async () => {
+    const r = await s.dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: 'h', frameId: frames[0]!.id, context: 'watch' });
+    assert.match(r.body.result, /^(0n)?6$/);
+  });
+
+  it("passes the raw InlineFrameContext through, decoded in Microsoft's encoding", async () => {
+    const raw = (await s.dap.request('rawInlineFrameContext', { threadId: stop.body.threadId })).body as {
+      encoding: string; frames: { inlineFrameContext: string; decoded: { frameTypeNames: string[]; frameId: number; frameSignature: number } }[];
+    };
+    assert.equal(raw.encoding, 'windows');
+    const types = raw.frames.slice(0, 4).map((f) => f.decoded.frameTypeNames);
+    assert.ok(types[0]!.includes('INLINE') && types[1]!.includes('INLINE'), JSON.stringify(types));
+    assert.ok(!types[2]!.includes('INLINE') && !types[3]!.includes('INLINE'), JSON.stringify(types));
+    // One signature for the whole walk, as Microsoft's dbgeng hands it out.
+    assert.equal(new Set(raw.frames.map((f) => f.decoded.frameSignature)).size, 1);
+  });
+
+  it('writes a minidump at the stop that opens to the same stack', async () => {
+    const written = await s.dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: `.dump /m ${toWindows(dump)}`, context: 'repl' });
+    assert.match(written.body.result, /Dump successfully written|Creating/, written.body.result);
+    assert.ok(fs.statSync(dump).size > 0);
+    const d = await TestSession.start(undefined, { engine: 'dbgeng', dumpFile: dump });
+    try {
+      const stopped = d.waitForStop(60_000);
+      await d.launch({ dumpFile: dump, engine: 'dbgeng' });
+      const ds = await stopped;
+      const again = (await d.stackTrace(ds.body.threadId!)).stackFrames;
+      assert.deepEqual(again.slice(0, 4).map((f) => [f.name, f.line]), frames.slice(0, 4).map((f) => [f.name, f.line]));
+    } finally {
+      await d.close();
+    }
+  });
+
+  it("steps out of the inline frame to its caller's line", async () => {
+    const stepped = s.waitForStop(60_000);
+    await s.dap.request('stepOut', { threadId: stop.body.threadId });
+    const st = await stepped;
+    assert.equal(st.body.reason, 'step');
+    const now = (await s.stackTrace(st.body.threadId!)).stackFrames;
+    assert.equal(baseName(now[0]!), 'middle');
+    const want = expectedFrames([BigInt(now[0]!.instructionPointerReference!)], imageBase(SAMPLE), SAMPLE_PDB)[0]!;
+    assert.deepEqual({ name: now[0]!.name, line: now[0]!.line }, want);
+  });
+
+  it("runs to the end with the program's own exit code", async () => {
+    const exited = s.dap.waitFor<DebugProtocol.ExitedEvent>('exited', 60_000);
+    await s.dap.request('continue', { threadId: stop.body.threadId });
+    assert.equal((await exited).body.exitCode, 19);
+  });
+});
+
+describe("Microsoft's dbgeng: a line inlined into several callers", { skip }, () => {
+  it('binds one breakpoint to every inlined copy the records list, and stops in each', async () => {
+    const line = markerLine(MANY_C, '#BP helper-many');
+    const base = imageBase(MANY);
+    const copies = rangesOfLine(MANY_PDB, MANY_C, line);
+    const sites = inlineSites(MANY_PDB).filter((x) => x.function === 'helper');
+    assert.ok(sites.length >= 3, `helper is inlined ${sites.length} times`);
+    const s = await TestSession.start(undefined, { engine: 'dbgeng', program: MANY });
+    try {
+      const first = s.waitForStop(60_000);
+      const [bp] = await s.launch({ program: MANY, engine: 'dbgeng' }, [{ file: MANY_C, lines: [line] }]);
+      assert.equal(bp!.body.breakpoints[0]!.verified, true, bp!.body.breakpoints[0]!.message);
+      const callers: string[] = [];
+      let st = await first;
+      while (st.body.reason === 'breakpoint') {
+        const top = (await s.stackTrace(st.body.threadId!)).stackFrames;
+        assert.equal(top[0]!.name, 'helper (Inline)');
+        assert.ok(copies.some((r) => BigInt(base + r.rva) === BigInt(top[0]!.instructionPointerReference!)), top[0]!.instructionPointerReference);
+        callers.push(top[1]!.name);
+        const next = Promise.race([s.waitForStop(60_000), s.dap.waitFor('exited', 60_000).then(() => undefined)]);
+        await s.dap.request('continue', { threadId: st.body.threadId });
+        const n = await next;
+        if (!n) break;
+        st = n as DebugProtocol.StoppedEvent;
+      }
+      assert.deepEqual(callers.sort(), sites.map((x) => x.procedure).sort());
+    } finally {
+      await s.close();
+    }
+  });
+});
