@@ -12,9 +12,9 @@
  *              runs, on Wine's dbghelp, which also reads DWARF).
  *
  * The rule: Microsoft's platform reads PDB, not DWARF. A program whose
- * debug directory names a PDB, a crash dump, an attach, or an explicit
- * `engine: dbgeng` run on it when it is installed; a DWARF program under
- * `auto` or `dbghelp` runs on Wine's.
+ * debug directory names a PDB, a crash dump, or an explicit `engine:
+ * dbgeng` run on it when it is installed; a DWARF program, or an attach
+ * under `auto` or `dbghelp`, runs on Wine's.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -77,7 +77,9 @@ export function choosePlatform(root: string, target: SessionTarget, installed = 
   const microsoft = (why: string): PlatformChoice => ({ platform: 'microsoft', reason: `${ms}: ${why}`, installed });
   if (engine === 'dbgeng') return microsoft('the configuration asks for dbgeng');
   if (target.dumpFile) return microsoft('crash dumps are read by dbgeng');
-  if (!target.program) return microsoft('attaching');
+  // An attach names a process, not a file: what debug information it carries
+  // is not known before the adapter starts. Wine's dbghelp reads both kinds.
+  if (!target.program) return { platform: 'wine', reason: 'attaching to a process whose debug information is not known in advance (set "engine": "dbgeng" for Microsoft\'s dbgeng)' };
   let info;
   try {
     info = readDebugInfo(target.program);

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { connectAdapter, type AdapterConnection } from '../client/adapterProcess';
 import { frame, MessageReader } from '../client/dapFraming';
 import { RuntimeMissingError } from '../client/windowsRuntime';
+import { choosePlatform, platformRuntime } from '../client/platformChoice';
 import { settings, symbolPathForAdapter } from './settings';
 
 /** Relays DAP between VS Code and the adapter's socket. */
@@ -43,8 +44,19 @@ export class DbgengAdapterFactory implements vscode.DebugAdapterDescriptorFactor
     const s = settings(session.workspaceFolder);
     const symbolPath = typeof session.configuration.symbolPath === 'string' && session.configuration.symbolPath ? session.configuration.symbolPath : s.symbolPath;
     const adapterJs = path.join(this.extensionPath, 'dist', 'adapter.js');
+    // Microsoft's dbgeng and dbghelp for PDB programs, dumps and attach; Wine's DLLs for DWARF (client/platformChoice.ts).
+    const c = session.configuration;
+    const choice = choosePlatform(this.extensionPath, {
+      engine: typeof c.engine === 'string' ? c.engine : undefined,
+      program: typeof c.program === 'string' ? c.program : undefined,
+      dumpFile: typeof c.dumpFile === 'string' ? c.dumpFile : undefined,
+      processId: c.request === 'attach' ? Number(c.processId) : undefined,
+      dbgengPath: typeof c.dbgengPath === 'string' ? c.dbgengPath : undefined,
+    });
+    this.log(`debugger platform: ${choice.platform} (${choice.reason})`);
+    const platform = platformRuntime(choice);
     if (process.platform === 'win32') {
-      const env: Record<string, string> = symbolPath ? { _NT_SYMBOL_PATH: symbolPath } : {};
+      const env: Record<string, string> = { ...platform.env, ...(platform.platform ? { DBGENG_PLATFORM_DIR: platform.platform.bin } : {}), ...(symbolPath ? { _NT_SYMBOL_PATH: symbolPath } : {}) };
       this.log(`starting the adapter: ${s.windowsNodePath ?? process.execPath} ${adapterJs}`);
       if (s.windowsNodePath) return new vscode.DebugAdapterExecutable(s.windowsNodePath, [adapterJs], { env });
       // VS Code's own executable runs as plain Node with ELECTRON_RUN_AS_NODE.
@@ -56,7 +68,8 @@ export class DbgengAdapterFactory implements vscode.DebugAdapterDescriptorFactor
         wineCommand: s.wineCommand,
         windowsNode: s.windowsNodePath,
         winePrefix: s.winePrefix,
-        env: symbolPath ? { _NT_SYMBOL_PATH: symbolPathForAdapter(symbolPath, true) } : undefined,
+        platform: platform.platform,
+        env: { ...platform.env, ...(symbolPath ? { _NT_SYMBOL_PATH: symbolPathForAdapter(symbolPath, true) } : {}) },
       });
       this.log(`adapter started under Wine: pid ${conn.process.pid}, port ${conn.port}, log ${conn.logFile}`);
       return new vscode.DebugAdapterInlineImplementation(new SocketDebugAdapter(conn, this.log));

@@ -146,7 +146,10 @@ export class DbgengEngine implements Engine {
     }, report('event'));
     this.output = outputCallbacks((_mask, text) => {
       if (this.capture) this.capture.push(text);
-      else this.emit({ type: 'output', category: 'console', text });
+      // Once the process has exited, dbgeng's attempts to take its
+      // breakpoints out of the dead process ("Unable to remove breakpoint
+      // 0 ..., Win32 error 0n5") say nothing about the program.
+      else if (this.exitCode === undefined) this.emit({ type: 'output', category: 'console', text });
     }, report('output'));
     this.values = new FrameValues(dbg.symbols, (threadId) => this.selectThread(threadId));
     this.regs = new Registers(dbg.registers);
