@@ -151,6 +151,31 @@ describe("Microsoft's dbgeng on a PDB program: stack, values, steps, dump", { sk
     }
   });
 
+  it('disassembles at the stop with dbgeng\'s own text, and reads the registers and the memory there', async () => {
+    const ip = frames[0]!.instructionPointerReference!;
+    const body = (await s.dap.request<DebugProtocol.DisassembleResponse>('disassemble', { memoryReference: ip, instructionOffset: 0, instructionCount: 4, resolveSymbols: true })).body!;
+    assert.equal(body.instructions.length, 4);
+    assert.equal(BigInt(body.instructions[0]!.address), BigInt(ip));
+    assert.match(body.instructions[0]!.instruction, /^[a-z]+/);
+    const regs = await scope(frames[0]!.id, 'Registers');
+    assert.equal(BigInt(regs.find((v) => v.name === 'rip')!.value), BigInt(ip));
+    const mem = (await s.dap.request<DebugProtocol.ReadMemoryResponse>('readMemory', { memoryReference: ip, count: 8 })).body!;
+    const bytes = Buffer.from(mem.data!, 'base64');
+    assert.equal(bytes.length, 8);
+    const code = fs.readFileSync(SAMPLE);
+    // The bytes at the stop are the program's own (the breakpoint's int3 hidden): find them in the file.
+    assert.ok(code.includes(bytes), `bytes ${bytes.toString('hex')} at ${ip} are not in ${SAMPLE}`);
+  });
+
+  it('lists the program as a module with its PDB loaded, and runs WinDbg commands in the Debug Console', async () => {
+    const modules = (await s.dap.request<DebugProtocol.ModulesResponse>('modules', {})).body.modules;
+    const exe = modules.find((m) => m.name === 'sample');
+    assert.ok(exe, modules.map((m) => m.name).join(', '));
+    assert.match(exe.symbolStatus ?? '', /pdb|symbols loaded/i);
+    const k = await s.dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: 'k', context: 'repl' });
+    assert.match(k.body.result, /\(Inline Function\)[^\n]*sample!helper/);
+  });
+
   it("steps out of the inline frame to its caller's line", async () => {
     const stepped = s.waitForStop(60_000);
     await s.dap.request('stepOut', { threadId: stop.body.threadId });
