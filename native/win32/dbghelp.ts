@@ -27,7 +27,18 @@ export const ReadMemoryRoutine = koffi.proto('int __stdcall ReadProcessMemoryRou
 /** PSYM_ENUMERATESYMBOLS_CALLBACKW: BOOL (PSYMBOL_INFOW symbol, ULONG size, PVOID ctx). */
 export const EnumSymbolsCallback = koffi.proto('int __stdcall EnumSymbolsCallbackW(void *symbol, uint32_t size, void *ctx)');
 
+/** A function that not every dbghelp exports (Wine's lacks some of Microsoft's): undefined where missing. */
+function optional<T>(bind: () => T): T | undefined {
+  try {
+    return bind();
+  } catch {
+    return undefined;
+  }
+}
+
 export const dbghelp = {
+  /** Microsoft's dbghelp only (Wine 8's does not export it). With SYMENUM_OPTIONS.INLINE it lists inline sites (SymTagInlineSite). */
+  SymEnumSymbolsExW: optional(() => lib.func('int __stdcall SymEnumSymbolsExW(void *process, uint64_t base, const char16_t *mask, EnumSymbolsCallbackW *callback, void *ctx, uint32_t options)')),
   SymSetScopeFromAddr: lib.func('int __stdcall SymSetScopeFromAddr(void *process, uint64_t addr)'),
   SymSetScopeFromInlineContext: lib.func('int __stdcall SymSetScopeFromInlineContext(void *process, uint64_t addr, uint32_t inlineContext)'),
   SymEnumSymbolsW: lib.func('int __stdcall SymEnumSymbolsW(void *process, uint64_t base, const char16_t *mask, EnumSymbolsCallbackW *callback, void *ctx)'),
@@ -79,6 +90,12 @@ export const SYMOPT = {
   AUTO_PUBLICS: 0x10000,
   NO_PROMPTS: 0x80000,
 } as const;
+
+/** SymEnumSymbolsEx options (dbghelp.h). */
+export const SYMENUM_OPTIONS = { DEFAULT: 0x1, INLINE: 0x2 } as const;
+
+/** SymTagInlineSite, the tag of an inlined copy of a function (cvconst.h SymTagEnum). */
+export const SYMTAG_INLINE_SITE = 32;
 
 export const ESLFLAG = { FULLPATH: 0x1, NEAREST: 0x2, PREV: 0x4, NEXT: 0x8, INLINE_SITE: 0x10 } as const;
 

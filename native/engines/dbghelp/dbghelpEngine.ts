@@ -765,18 +765,9 @@ export class DbghelpEngine implements Engine {
   private bindSourceBreakpoint(path: string, line: number, id: number): BoundBreakpoint {
     const symbols = this.symbols;
     if (!symbols || !this.breakpoints) return { id, verified: false, line, addresses: [], message: 'The program has not started yet.' };
-    let bindLine = line;
-    let addresses = symbols.addressesOfLine(path, line);
-    if (!addresses.length) {
-      const lines = [...symbols.linesWithCode(path)].filter((l) => l > line && l <= line + MAX_LINE_MOVE).sort((a, b) => a - b);
-      for (const l of lines) {
-        addresses = symbols.addressesOfLine(path, l);
-        if (addresses.length) {
-          bindLine = l;
-          break;
-        }
-      }
-    }
+    const bindable = symbols.bindableLine(path, line, MAX_LINE_MOVE);
+    const bindLine = bindable?.line ?? line;
+    const addresses = bindable?.addresses ?? [];
     if (!addresses.length) {
       return { id, verified: false, line, addresses: [], message: `No code for line ${line} of ${path} in the loaded modules (yet). The breakpoint binds when a module with that line loads.` };
     }
@@ -790,7 +781,7 @@ export class DbghelpEngine implements Engine {
     if (address === undefined && this.symbols && this.breakpoints) {
       // A function that exists only inlined: break at the start of every inlined copy.
       const copies = this.symbols.inlineSitesOf(name).filter((a) => this.breakpoints!.add(a, id));
-      if (copies.length) return { id, verified: true, line: this.symbols.lineByOffset(copies[0]!)?.line ?? 0, addresses: copies.map(hex) };
+      if (copies.length) return { id, verified: true, line: this.symbols.lineOfInlineSite(copies[0]!)?.line ?? 0, addresses: copies.map(hex) };
     }
     if (address === undefined || !this.breakpoints) {
       return { id, verified: false, line: 0, addresses: [], message: `No function "${name}" in the loaded modules (yet); the breakpoint binds when a module that has it loads. Functions that exist only inlined are not supported as function breakpoints yet.` };

@@ -45,8 +45,11 @@ export class LocalsReader {
     dbghelp.SymEnumSymbolsW(this.process, 0n, null, (info: unknown, _size: unknown) => {
       const b = Buffer.from(koffi.view(info, SYM.size + 512));
       const len = Math.min(b.readUInt32LE(SYM.NameLen), 200);
+      // Microsoft's dbghelp counts the terminating NUL in NameLen here (Wine's does not).
+      const raw = b.toString('utf16le', SYM.Name, SYM.Name + len * 2);
+      const nul = raw.indexOf('\0');
       found.push({
-        name: b.toString('utf16le', SYM.Name, SYM.Name + len * 2),
+        name: nul < 0 ? raw : raw.slice(0, nul),
         flags: b.readUInt32LE(SYM.Flags),
         register: b.readUInt32LE(SYM.Register),
         address: b.readBigUInt64LE(SYM.Address),

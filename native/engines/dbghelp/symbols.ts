@@ -7,7 +7,7 @@
  * project exists to fix.
  */
 import koffi from 'koffi';
-import { dbghelp, ESLFLAG, SYMOPT } from '../../win32/dbghelp';
+import { dbghelp, ESLFLAG, SYMENUM_OPTIONS, SYMOPT, SYMTAG_INLINE_SITE } from '../../win32/dbghelp';
 import { check, k32, type Handle } from '../../win32/kernel32';
 import { Layouts } from '../../win32/layouts';
 import { INLINE_FRAME_CONTEXT_IGNORE } from '../inlineContext';
@@ -97,14 +97,26 @@ export class SymbolSession {
     this.prepareSymbol();
     const disp = [0n];
     if (!dbghelp.SymFromInlineContextW(this.process, address, context >>> 0, disp, this.symbolBuf)) return undefined;
-    return { name: this.symbolName(), displacement: Number(disp[0]) };
+    return this.named(BigInt(disp[0]!));
   }
 
   nameByOffset(address: bigint): { name: string; displacement: number } | undefined {
     this.prepareSymbol();
     const disp = [0n];
     if (!dbghelp.SymFromAddrW(this.process, address, disp, this.symbolBuf)) return undefined;
-    return { name: this.symbolName(), displacement: Number(disp[0]) };
+    return this.named(BigInt(disp[0]!));
+  }
+
+  /**
+   * The symbol dbghelp found, unless the address lies before it. Both
+   * dbghelps answer an address below the nearest symbol (start-up code the
+   * PDB has no record of, say) with that symbol and a negative displacement,
+   * as an unsigned 64-bit number (WinMainCRTStartup+0xfffffffffffffefe): the
+   * address is in no known function, and is named by module+offset instead.
+   */
+  private named(displacement: bigint): { name: string; displacement: number } | undefined {
+    if (BigInt.asIntN(64, displacement) < 0n) return undefined;
+    return { name: this.symbolName(), displacement: Number(displacement) };
   }
 
   /**
@@ -163,7 +175,8 @@ export class SymbolSession {
   addressesOfLine(file: string, line: number): bigint[] {
     const byCopy = new Map<string, bigint>();
     for (const base of this.modulesWithFile(file)) {
-      for (const entry of this.lineTable(base)) {
+      const entries = this.wine ? this.lineTable(base) : this.sourceLineEntries(base, file, line);
+      for (const entry of entries) {
         if (entry.line !== line || !sameSourceFile(entry.file, file)) continue;
         const key = this.copyKey(entry.address);
         const prev = byCopy.get(key);
@@ -171,6 +184,55 @@ export class SymbolSession {
       }
     }
     return [...byCopy.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /**
+   * Where a breakpoint on `file:line` binds: the line itself when it has
+   * code, else the first line below it (at most `maxMove` lines down) that
+   * has. Undefined when none has.
+   */
+  bindableLine(file: string, line: number, maxMove: number): { line: number; addresses: bigint[] } | undefined {
+    const here = this.addressesOfLine(file, line);
+    if (here.length) return { line, addresses: here };
+    // Microsoft's dbghelp lists an inlined line's copies only when asked for
+    // that line (SymEnumSourceLinesW with no line leaves the inline sites
+    // out, ESLFLAG_INLINE_SITE or not): ask line by line.
+    const candidates = this.wine
+      ? [...this.linesWithCode(file)].filter((l) => l > line && l <= line + maxMove).sort((a, b) => a - b)
+      : Array.from({ length: maxMove }, (_, i) => line + 1 + i);
+    for (const l of candidates) {
+      const addresses = this.addressesOfLine(file, l);
+      if (addresses.length) return { line: l, addresses };
+    }
+    return undefined;
+  }
+
+  /**
+   * Microsoft's dbghelp: the rows of `file:line` in one module, from the
+   * line table (flags 0) and from the inline sites' line records
+   * (ESLFLAG_INLINE_SITE, one row per inlined copy). It matches the file
+   * name exactly as the PDB records it, so the module's own spelling of
+   * the file is asked for. (Its SymGetLineFromNameW64 answers the nearest
+   * line-table row instead, which for a line of inlined code is another
+   * line: sample.c:21 gave line 34 with displacement -13.)
+   */
+  private sourceLineEntries(base: bigint, file: string, line: number): LineEntry[] {
+    const out: LineEntry[] = [];
+    const seen = new Set<string>();
+    for (const recorded of this.sourceFiles(base).filter((f) => sameSourceFile(f, file))) {
+      for (const flags of [0, ESLFLAG.INLINE_SITE]) {
+        dbghelp.SymEnumSourceLinesW(this.process, base, null, recorded, line, flags, (info: unknown) => {
+          const e = readSourceCodeInfo(info, SRCW, false);
+          const key = `${e.address}:${e.line}`;
+          if (e.line === line && !seen.has(key)) {
+            seen.add(key);
+            out.push(e);
+          }
+          return 1;
+        }, null);
+      }
+    }
+    return out;
   }
 
   /** Lines with code in `file`, for moving a breakpoint to the next line that has code. */
@@ -228,9 +290,10 @@ export class SymbolSession {
     if (table) return table;
     table = this.enumLines(base);
     // Wine's SymEnumLines lists only the lines of top-level functions, not
-    // those of inlined code; Windows' needs ESLFLAG_INLINE_SITE for them.
+    // those of inlined code. So does Microsoft's, and its
+    // SymEnumSourceLinesW gives inlined lines only line by line (see
+    // sourceLineEntries), which is how lines are bound on it.
     if (this.wine) table.push(...this.sweepInlineLines(base, table));
-    else this.enumSourceLines(base, table);
     this.lineTables.set(base, table);
     return table;
   }
@@ -260,19 +323,6 @@ export class SymbolSession {
     if (this.wine) dbghelp.SymEnumLines(this.process, base, null, null, collect, null);
     else dbghelp.SymEnumLinesW(this.process, base, null, null, collect, null);
     return entries;
-  }
-
-  private enumSourceLines(base: bigint, into: LineEntry[]): void {
-    const seen = new Set(into.map((e) => `${e.address}:${e.line}:${e.file}`));
-    dbghelp.SymEnumSourceLinesW(this.process, base, null, null, 0, ESLFLAG.INLINE_SITE | ESLFLAG.FULLPATH, (info: unknown) => {
-      const e = readSourceCodeInfo(info, SRCW, false);
-      const key = `${e.address}:${e.line}:${e.file}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        into.push(e);
-      }
-      return 1;
-    }, null);
   }
 
   /**
@@ -327,7 +377,7 @@ export class SymbolSession {
    * sweep that completes the line table).
    */
   inlineSitesOf(name: string): bigint[] {
-    if (!this.wine) return [];
+    if (!this.wine) return this.inlineSymbolsOf(name);
     const found: bigint[] = [];
     for (const info of this.modules.values()) {
       if (/[\\/](windows[\\/]system32|wine)[\\/]/i.test(info.path)) continue;
@@ -335,6 +385,45 @@ export class SymbolSession {
       for (const s of this.inlineSites.get(info.base) ?? []) if (s.name === name) found.push(s.address);
     }
     return [...new Set(found)];
+  }
+
+  /**
+   * Microsoft's dbghelp: the inlined copies of `name` are symbols of their
+   * own (SymTagInlineSite), listed by SymEnumSymbolsExW with
+   * SYMENUM_OPTIONS_INLINE, each at the first address of its copy: one per
+   * S_INLINESITE record of the PDB. (Its NameLen counts the terminating NUL.)
+   */
+  /**
+   * The line a function breakpoint on an inlined copy starting at `address`
+   * shows. Under Wine, as before, the line table's (the caller's) line; on
+   * Microsoft's dbghelp, the copy's own first line (its innermost inline
+   * context's), as the PDB's inline site records it.
+   */
+  lineOfInlineSite(address: bigint): { file: string; line: number } | undefined {
+    if (this.wine) return this.lineByOffset(address);
+    const [innermost] = this.inlineContextsAt(address);
+    return innermost === undefined ? this.lineByOffset(address) : this.lineByInlineContext(address, innermost);
+  }
+
+  private inlineSymbolsOf(name: string): bigint[] {
+    const enumEx = dbghelp.SymEnumSymbolsExW;
+    if (!enumEx) return [];
+    const bang = name.indexOf('!');
+    const moduleName = bang < 0 ? undefined : name.slice(0, bang).toLowerCase();
+    const fn = bang < 0 ? name : name.slice(bang + 1);
+    const found = new Set<bigint>();
+    for (const info of this.modules.values()) {
+      if (moduleName ? info.name.toLowerCase() !== moduleName : /[\\/](windows[\\/]system32|wine)[\\/]/i.test(info.path)) continue;
+      enumEx(this.process, info.base, fn, (symbol: unknown) => {
+        const b = Buffer.from(koffi.view(symbol, SYM.size + 2 * (fn.length + 1)));
+        const len = Math.min(b.readUInt32LE(SYM.NameLen), fn.length + 1);
+        const raw = b.toString('utf16le', SYM.Name, SYM.Name + len * 2);
+        const nul = raw.indexOf('\0');
+        if (b.readUInt32LE(SYM.Tag) === SYMTAG_INLINE_SITE && (nul < 0 ? raw : raw.slice(0, nul)) === fn) found.add(b.readBigUInt64LE(SYM.Address));
+        return 1;
+      }, null, SYMENUM_OPTIONS.INLINE);
+    }
+    return [...found].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
   private symbolRange(address: bigint): { start: bigint; end: bigint } | undefined {
