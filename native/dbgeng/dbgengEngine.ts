@@ -25,6 +25,7 @@ import { checkProgram, isDirectory } from '../engines/programCheck';
 import { DEFAULT_FILTERS, stopsOnFirstChance } from '../engines/exceptionFilters';
 import { buildCommandLine, buildEnvironmentBlock } from '../win32/commandLine';
 import { getWineVersion } from '../win32/platform';
+import { check, k32 } from '../win32/kernel32';
 import { eventCallbacks, outputCallbacks, type CallbackObject } from './callbacks';
 import { ComError, ComPtr, describeHResult, readWideString } from './com';
 import { Disassembler } from './disassembly';
@@ -126,10 +127,15 @@ export class DbgengEngine implements Engine {
   /** Loaded modules by base, to announce a module again when its symbols load. */
   private readonly modules = new Map<bigint, { name: string; path: string }>();
 
+  /**
+   * `breakInWithDebugBreakProcess`: pause with kernel32's DebugBreakProcess
+   * instead of SetInterrupt (Microsoft's dbgeng under Wine; see pause()).
+   */
   constructor(
     private readonly emit: EventSink,
     private readonly dbg: DbgengInterfaces,
     private readonly reason: string,
+    private readonly breakInWithDebugBreakProcess = false,
   ) {
     const report = (what: string) => (slot: number, e: unknown) =>
       this.emit({ type: 'output', category: 'console', text: `A ${what} callback (slot ${slot}) failed and returned E_FAIL to dbgeng: ${(e as Error).message}\n` });
@@ -264,6 +270,15 @@ export class DbgengEngine implements Engine {
     if (this.dump) throw dumpReadOnly('pause');
     if (!this.running || this.exited) return;
     this.interruptRequested = true;
+    if (this.breakInWithDebugBreakProcess) {
+      // Microsoft's dbgeng under Wine: SetInterrupt(DEBUG_INTERRUPT_ACTIVE)
+      // returns S_OK but no break-in ever arrives (measured: nothing within
+      // 15 s). DebugBreakProcess, which Wine implements (the dbghelp engine
+      // pauses with it), raises the break on a thread of its own, and dbgeng
+      // reports it as the break instruction it is.
+      check('DebugBreakProcess', k32.DebugBreakProcess(this.processHandle));
+      return;
+    }
     this.dbg.control.call(C.SetInterrupt, 'SetInterrupt', 'uint32_t flags', DEBUG_INTERRUPT_ACTIVE);
   }
 
@@ -517,6 +532,8 @@ export class DbgengEngine implements Engine {
   }
 
   private exitCode?: number;
+  /** dbgeng's handle of the debuggee, taken at the first break. */
+  private processHandle = 0n;
   /** `ld *` has run since the last module load: line look-ups have searched every module's symbols. */
   private allSymbolsLoaded = false;
   /** While a command runs for the console, its output is collected here. */
@@ -556,6 +573,10 @@ export class DbgengEngine implements Engine {
     const pidOut = [0];
     this.dbg.sysobj.call(SO.GetCurrentProcessSystemId, 'GetCurrentProcessSystemId', '_Out_ uint32_t *id', pidOut);
     this.pid = Number(pidOut[0]);
+    // dbgeng's own handle of the process (it answers only while the target is stopped); it lives as long as the session.
+    const handle = [0n];
+    this.dbg.sysobj.call(SO.GetCurrentProcessHandle, 'GetCurrentProcessHandle', '_Out_ uint64_t *handle', handle);
+    this.processHandle = BigInt(handle[0] as bigint);
   }
 
   /**
@@ -828,6 +849,11 @@ export class DbgengEngine implements Engine {
   }
 
   private onException(code: number, address: bigint, firstChance: boolean): number {
+    if (this.interruptRequested && this.breakInWithDebugBreakProcess && code >>> 0 === 0x80000003) {
+      // The break-in pause() asked for.
+      this.pendingStop = { type: 'stopped', reason: 'pause' };
+      return DEBUG_STATUS.BREAK;
+    }
     if (firstChance && !stopsOnFirstChance(code, this.exceptionFilters)) return DEBUG_STATUS.NO_CHANGE;
     const description = `${code >>> 0 === 0x80000003 ? 'Break instruction exception' : `Exception 0x${(code >>> 0).toString(16).padStart(8, '0')}`} (${firstChance ? 'first' : 'second'} chance)`;
     this.pendingStop = {

@@ -98,6 +98,7 @@ export const Slots = {
     GetCurrentThreadSystemId: 17,
     GetThreadIdBySystemId: 18,
     GetCurrentProcessSystemId: 27,
+    GetCurrentProcessHandle: 29,
   },
   IDebugBreakpoint2: {
     GetId: 3,

@@ -44,7 +44,7 @@ export function createEngine(kind: string, emit: EventSink, options: EngineOptio
       const probe = openDbgeng(dbgengPath);
       if (probe.opened) {
         const wine = getWineVersion() !== null;
-        return new DbgengEngine(emit, probe.opened, `dbgeng engine: ${describeModule('dbgeng.dll', probe.dll, wine && !!platform)}, on ${dbghelpInUse()}${why}`);
+        return new DbgengEngine(emit, probe.opened, `dbgeng engine: ${describeModule('dbgeng.dll', probe.dll, wine && !!platform)}, on ${dbghelpInUse()}${why}`, wine && !!platform);
       }
       if (kind === 'dbgeng') {
         throw new EngineError('dbgengUnavailable',

@@ -18,6 +18,7 @@ import { fixtureExe, fixturePdb, fixtureSource, repoRoot } from '../support/fixt
 import { markerLine } from '../support/markers';
 import { imageBase, inlineChainAt, inlineSites, rangesOfLine, type Frame } from '../support/pdbRecords';
 import { TestSession } from '../support/dapSession';
+import { startSpinningProgram } from '../support/runningProgram';
 
 const SAMPLE_C = fixtureSource('sample.c');
 const SAMPLE = fixtureExe('sample', 'pdb');
@@ -176,6 +177,18 @@ describe("Microsoft's dbgeng on a PDB program: stack, values, steps, dump", { sk
     assert.match(k.body.result, /\(Inline Function\)[^\n]*sample!helper/);
   });
 
+  it('steps over to the next line the records give, in the same inline frame', async () => {
+    const stepped = s.waitForStop(60_000);
+    await s.dap.request('next', { threadId: stop.body.threadId });
+    const st = await stepped;
+    assert.equal(st.body.reason, 'step');
+    const now = (await s.stackTrace(st.body.threadId!)).stackFrames;
+    assert.notEqual(now[0]!.instructionPointerReference, frames[0]!.instructionPointerReference);
+    const want = expectedFrames([BigInt(now[0]!.instructionPointerReference!)], imageBase(SAMPLE), SAMPLE_PDB)[0]!;
+    assert.deepEqual({ name: now[0]!.name, line: now[0]!.line }, want);
+    assert.notEqual(now[0]!.line, markerLine(SAMPLE_C, '#BP helper'));
+  });
+
   it("steps out of the inline frame to its caller's line", async () => {
     const stepped = s.waitForStop(60_000);
     await s.dap.request('stepOut', { threadId: stop.body.threadId });
@@ -191,6 +204,38 @@ describe("Microsoft's dbgeng on a PDB program: stack, values, steps, dump", { sk
     const exited = s.dap.waitFor<DebugProtocol.ExitedEvent>('exited', 60_000);
     await s.dap.request('continue', { threadId: stop.body.threadId });
     assert.equal((await exited).body.exitCode, 19);
+  });
+});
+
+describe("Microsoft's dbgeng: attach and detach", { skip }, () => {
+  it('attaches to a running PDB program, shows its stack, and detaches leaving it running', async () => {
+    const program = await startSpinningProgram('pdb');
+    try {
+      const s = await TestSession.start(undefined, { engine: 'dbgeng', processId: program.pid });
+      try {
+        const output: string[] = [];
+        s.dap.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
+        const initialized = s.dap.waitFor('initialized', 60_000);
+        await s.dap.request('attach', { processId: program.pid, engine: 'dbgeng' });
+        await initialized;
+        await s.dap.request('configurationDone');
+        const stopped = s.waitForStop(30_000);
+        await s.dap.request('pause', { threadId: 0 });
+        const st = await stopped;
+        const threads = (await s.dap.request<DebugProtocol.ThreadsResponse>('threads')).body.threads;
+        const names: string[] = [];
+        for (const t of threads) names.push(...(await s.stackTrace(t.id, 0, 20)).stackFrames.map((f) => f.name));
+        assert.ok(names.includes('spin_forever'), `stopped (${st.body.reason}); frames: ${names.join(', ')}`);
+        assert.ok(output.some((o) => /^Engine: dbgeng engine: Microsoft's dbgeng/.test(o)), output.join(''));
+        await s.dap.request('disconnect', {});
+      } finally {
+        await s.conn.close();
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(program.exited, false, 'the program runs on after detach');
+    } finally {
+      program.stop();
+    }
   });
 });
 

@@ -23,11 +23,12 @@ export interface RunningProgram {
   stop(): void;
 }
 
-export async function startSpinningProgram(): Promise<RunningProgram> {
+/** inline_many, spinning; `toolchain` picks its build (the PDB one for Microsoft's dbgeng). */
+export async function startSpinningProgram(toolchain: 'gcc' | 'pdb' = 'gcc'): Promise<RunningProgram> {
   const paths = await import('../../scripts/lib/paths.mjs');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbgeng-attach-'));
   const pidFile = path.join(dir, 'pid.txt');
-  const [cmd, args] = paths.windowsCommand(fixtureExe('inline_many'), ['pidfile', paths.needsWine ? winePaths.toEngine(pidFile) : pidFile]);
+  const [cmd, args] = paths.windowsCommand(fixtureExe('inline_many', toolchain), ['pidfile', paths.needsWine ? winePaths.toEngine(pidFile) : pidFile]);
   const child = spawn(cmd, args, { env: paths.wineEnv(), stdio: 'ignore' });
   let exited = false;
   const ended = new Promise<void>((resolve) => child.on('exit', () => {
