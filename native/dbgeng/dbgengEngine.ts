@@ -573,7 +573,8 @@ export class DbgengEngine implements Engine {
     const pidOut = [0];
     this.dbg.sysobj.call(SO.GetCurrentProcessSystemId, 'GetCurrentProcessSystemId', '_Out_ uint32_t *id', pidOut);
     this.pid = Number(pidOut[0]);
-    // dbgeng's own handle of the process (it answers only while the target is stopped); it lives as long as the session.
+    if (!this.breakInWithDebugBreakProcess) return;
+    // dbgeng's own handle of the process, for pause (it answers only while the target is stopped); it lives as long as the session.
     const handle = [0n];
     this.dbg.sysobj.call(SO.GetCurrentProcessHandle, 'GetCurrentProcessHandle', '_Out_ uint64_t *handle', handle);
     this.processHandle = BigInt(handle[0] as bigint);
