@@ -8,6 +8,7 @@
 import koffi from 'koffi';
 import { guid } from './com';
 import { HRESULT, IIDs } from './slots';
+import { DbgengLayouts } from './layouts';
 
 export interface CallbackMethod {
   /** C parameters after `this`. */
@@ -83,7 +84,7 @@ export const DEBUG_EVENT = {
 /** What the engine wants to hear about, as plain JS values. */
 export interface EventHandlers {
   breakpoint(bp: bigint): number;
-  exception(code: number, address: bigint, firstChance: boolean): number;
+  exception(code: number, address: bigint, firstChance: boolean, parameters: bigint[]): number;
   createThread(): number;
   exitThread(code: number): number;
   createProcess(moduleName: string, imageName: string, base: bigint): number;
@@ -107,8 +108,11 @@ export function eventCallbacks(h: EventHandlers, onError: (method: number, e: un
     {
       signature: 'void *record, uint32_t firstChance',
       fn: ((_s: unknown, rec: unknown, first: unknown) => {
-        const r = Buffer.from(koffi.view(rec, 32));
-        return h.exception(r.readUInt32LE(0), r.readBigUInt64LE(16), Number(first) !== 0);
+        const R = DbgengLayouts.EXCEPTION_RECORD64;
+        const r = Buffer.from(koffi.view(rec, R.size));
+        const count = Math.min(15, r.readUInt32LE(R.NumberParameters));
+        const parameters = Array.from({ length: count }, (_, i) => r.readBigUInt64LE(R.ExceptionInformation + 8 * i));
+        return h.exception(r.readUInt32LE(R.ExceptionCode), r.readBigUInt64LE(R.ExceptionAddress), Number(first) !== 0, parameters);
       }) as never,
     },
     { signature: 'uint64_t handle, uint64_t dataOffset, uint64_t startOffset', fn: (() => h.createThread()) as never },

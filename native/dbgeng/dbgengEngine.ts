@@ -36,6 +36,10 @@ import { DUMP_BREAKPOINT_MESSAGE, dumpReadOnly, lastEventStop, openDumpFile } fr
 import type { DbgengInterfaces } from './openDbgeng';
 import { Registers } from './registers';
 import { DEBUG_STATUS, HRESULT, Slots } from './slots';
+import { describeExceptionStop } from '../engines/exceptionNames';
+import { inlineSiteAddresses } from '../win32/inlineSites';
+
+const BREAK_INSTRUCTION = 0x80000003;
 
 const C = Slots.IDebugControl7;
 const S = Slots.IDebugSymbols5;
@@ -141,7 +145,7 @@ export class DbgengEngine implements Engine {
       this.emit({ type: 'output', category: 'console', text: `A ${what} callback (slot ${slot}) failed and returned E_FAIL to dbgeng: ${(e as Error).message}\n` });
     this.events = eventCallbacks({
       breakpoint: (bp) => this.onBreakpoint(bp),
-      exception: (code, address, firstChance) => this.onException(code, address, firstChance),
+      exception: (code, address, firstChance, parameters) => this.onException(code, address, firstChance, parameters),
       createThread: () => this.onThread('started'),
       exitThread: () => this.onThread('exited'),
       createProcess: (mod, image, base) => this.onModule('new', mod, image, base),
@@ -234,7 +238,14 @@ export class DbgengEngine implements Engine {
   resume(): void {
     if (this.dump) throw dumpReadOnly('continue');
     if (this.running || this.exited) return;
-    this.run(DEBUG_STATUS.GO);
+    // From an exception stop, as the dbghelp engine does and as the program
+    // would run without a debugger: a break instruction is handled (the
+    // program goes on past it); any other exception goes back to the
+    // program, whose handlers see it, and at its second chance it ends the
+    // program. Plain GO would take dbgeng's filter default, which at a
+    // second chance re-runs the faulting instruction, for ever.
+    const ex = this.stoppedAtException;
+    this.run(ex === undefined ? DEBUG_STATUS.GO : ex === BREAK_INSTRUCTION ? DEBUG_STATUS.GO_HANDLED : DEBUG_STATUS.GO_NOT_HANDLED);
   }
 
   step(threadId: number, kind: 'in' | 'over' | 'out' | 'instruction'): void {
@@ -422,6 +433,8 @@ export class DbgengEngine implements Engine {
 
   /** Runs a dbgeng command; what it prints (through the output callbacks) is the answer. */
   execute(command: string): string {
+    const refused = this.refusedUnderWine(command);
+    if (refused) return refused;
     const captured: string[] = [];
     this.capture = captured;
     try {
@@ -430,6 +443,26 @@ export class DbgengEngine implements Engine {
       this.capture = undefined;
     }
     return captured.join('');
+  }
+
+  /**
+   * Microsoft's dbgeng under Wine 8: `bp` or `bu` on a function that exists
+   * only inlined (module!name) makes dbgeng throw a C++ exception
+   * (0xe06d7363) that Wine does not hand to dbgeng's own handler; the
+   * process then fails fast (0xc0000409) and the session is lost
+   * (measured: WINEDEBUG=+seh). Such a command is answered here instead,
+   * with what works: `bm`, which binds every inlined copy, or a function
+   * breakpoint. On Windows dbgeng answers it itself.
+   */
+  private refusedUnderWine(command: string): string | undefined {
+    if (!this.breakInWithDebugBreakProcess) return undefined;
+    const m = /^\s*b[pu](?:\d+)?\s+(?:\/\S+\s+)*([^\s!]+)!(\S+)/i.exec(command);
+    if (!m) return undefined;
+    const [, moduleName, fn] = m;
+    const offset = [0n];
+    const named = this.dbg.symbols.invoke(S.GetOffsetByNameWide, 'GetOffsetByNameWide', 'const char16_t *symbol, _Out_ uint64_t *offset', `${moduleName}!${fn}`, offset);
+    if (named >= 0 || this.inlineCopiesOf(`${moduleName}!${fn}`).length === 0) return undefined;
+    return `${moduleName}!${fn} exists only inlined. Under Wine, dbgeng's bp and bu on such a function end the debugger process, so this command was not run. Use "bm ${moduleName}!${fn}" (it binds every inlined copy) or a function breakpoint on ${fn}.\n`;
   }
 
   children(handle: number, start?: number, count?: number): Variable[] {
@@ -489,11 +522,24 @@ export class DbgengEngine implements Engine {
       const id = this.nextBreakpointId++;
       const offset = [0n];
       const hr = this.dbg.symbols.invoke(S.GetOffsetByNameWide, 'GetOffsetByNameWide', 'const char16_t *symbol, _Out_ uint64_t *offset', name, offset);
-      if (hr < 0) return { id, verified: false, line: 0, addresses: [], message: `No function "${name}" in the loaded modules.` };
-      const address = BigInt(offset[0] as bigint);
-      this.functionBps.push({ id, bp: this.addBreakpoint(id, address) });
-      return { id, verified: true, line: 0, addresses: [hex(address)] };
+      // Every copy, as WinDbg's `bm` binds them: the out-of-line one and each inlined one.
+      const addresses = [...new Set([...(hr >= 0 ? [BigInt(offset[0] as bigint)] : []), ...this.inlineCopiesOf(name)])];
+      if (addresses.length === 0) return { id, verified: false, line: 0, addresses: [], message: `No function "${name}" in the loaded modules.` };
+      for (const address of addresses) this.functionBps.push({ id, bp: this.addBreakpoint(id, address) });
+      return { id, verified: true, line: 0, addresses: addresses.map(hex) };
     });
+  }
+
+  /**
+   * The first address of each inlined copy of a function (`name` or
+   * `module!name`), from dbgeng's own dbghelp session (native/win32/inlineSites.ts):
+   * dbgeng's name look-ups (GetOffsetByNameWide) know only out-of-line code.
+   */
+  private inlineCopiesOf(name: string): bigint[] {
+    if (!this.processHandle) return [];
+    const bang = name.indexOf('!');
+    const [moduleMask, fn] = bang < 0 ? ['*', name] : [name.slice(0, bang), name.slice(bang + 1)];
+    return this.withSymbolsLoaded(() => inlineSiteAddresses(this.processHandle, 0n, fn, moduleMask));
   }
 
   terminate(): void {
@@ -534,6 +580,8 @@ export class DbgengEngine implements Engine {
   private exitCode?: number;
   /** dbgeng's handle of the debuggee, taken at the first break. */
   private processHandle = 0n;
+  /** The exception code of the stop the program is at, if it stopped for one (resume() passes it on or not). */
+  private stoppedAtException: number | undefined;
   /** `ld *` has run since the last module load: line look-ups have searched every module's symbols. */
   private allSymbolsLoaded = false;
   /** While a command runs for the console, its output is collected here. */
@@ -573,11 +621,14 @@ export class DbgengEngine implements Engine {
     const pidOut = [0];
     this.dbg.sysobj.call(SO.GetCurrentProcessSystemId, 'GetCurrentProcessSystemId', '_Out_ uint32_t *id', pidOut);
     this.pid = Number(pidOut[0]);
-    if (!this.breakInWithDebugBreakProcess) return;
-    // dbgeng's own handle of the process, for pause (it answers only while the target is stopped); it lives as long as the session.
+    // dbgeng's own handle of the process (it answers only while the target
+    // is stopped; it lives as long as the session): pause under Wine breaks
+    // in with it, and it keys dbgeng's dbghelp session, asked for inline
+    // sites. An engine without it (the C double, an old dbgeng) has neither.
     const handle = [0n];
-    this.dbg.sysobj.call(SO.GetCurrentProcessHandle, 'GetCurrentProcessHandle', '_Out_ uint64_t *handle', handle);
-    this.processHandle = BigInt(handle[0] as bigint);
+    const hr = this.dbg.sysobj.invoke(SO.GetCurrentProcessHandle, 'GetCurrentProcessHandle', '_Out_ uint64_t *handle', handle);
+    if (hr >= 0) this.processHandle = BigInt(handle[0] as bigint);
+    else if (this.breakInWithDebugBreakProcess) throw new ComError('IDebugSystemObjects::GetCurrentProcessHandle', hr);
   }
 
   /**
@@ -614,6 +665,7 @@ export class DbgengEngine implements Engine {
 
   /** Lets the debuggee go (run or step): what was read while it was stopped is forgotten first. */
   private run(status: number): void {
+    this.stoppedAtException = undefined;
     this.values.forget();
     this.stacks.clear();
     this.dbg.control.call(C.SetExecutionStatus, 'SetExecutionStatus', 'uint32_t status', status);
@@ -791,13 +843,20 @@ export class DbgengEngine implements Engine {
       }
       return [];
     };
-    let addresses = lookUp();
-    if (!addresses.length && !this.allSymbolsLoaded) {
-      this.allSymbolsLoaded = true;
-      this.startQuietly(() => this.execute_('ld *'));
-      addresses = lookUp();
-    }
-    return addresses;
+    return this.withSymbolsLoaded(lookUp);
+  }
+
+  /**
+   * Asks `lookUp`; if it finds nothing, loads every module's symbols once
+   * (`ld *`: dbgeng defers symbol loading, and a deferred module is not
+   * searched) and asks again.
+   */
+  private withSymbolsLoaded<T>(lookUp: () => T[]): T[] {
+    const found = lookUp();
+    if (found.length || this.allSymbolsLoaded) return found;
+    this.allSymbolsLoaded = true;
+    this.startQuietly(() => this.execute_('ld *'));
+    return lookUp();
   }
 
   private sourceEntries(file: string, line: number, flags: number): { offset: bigint; line: number }[] {
@@ -849,14 +908,15 @@ export class DbgengEngine implements Engine {
     return DEBUG_STATUS.BREAK;
   }
 
-  private onException(code: number, address: bigint, firstChance: boolean): number {
-    if (this.interruptRequested && this.breakInWithDebugBreakProcess && code >>> 0 === 0x80000003) {
+  private onException(code: number, address: bigint, firstChance: boolean, parameters: bigint[]): number {
+    if (this.interruptRequested && this.breakInWithDebugBreakProcess && code >>> 0 === BREAK_INSTRUCTION) {
       // The break-in pause() asked for.
       this.pendingStop = { type: 'stopped', reason: 'pause' };
       return DEBUG_STATUS.BREAK;
     }
     if (firstChance && !stopsOnFirstChance(code, this.exceptionFilters)) return DEBUG_STATUS.NO_CHANGE;
-    const description = `${code >>> 0 === 0x80000003 ? 'Break instruction exception' : `Exception 0x${(code >>> 0).toString(16).padStart(8, '0')}`} (${firstChance ? 'first' : 'second'} chance)`;
+    const description = describeExceptionStop(code, firstChance, parameters);
+    this.stoppedAtException = code >>> 0;
     this.pendingStop = {
       type: 'stopped',
       reason: 'exception',

@@ -12,6 +12,7 @@ import { EngineError } from '../engines/engineError';
 import { describeHResult, type ComPtr } from './com';
 import { DbgengLayouts } from './layouts';
 import { Slots } from './slots';
+import { describeExceptionStop } from '../engines/exceptionNames';
 
 const C = Slots.IDebugControl7;
 const CL = Slots.IDebugClient5;
@@ -19,7 +20,6 @@ const SO = Slots.IDebugSystemObjects4;
 const INFO = DbgengLayouts.DEBUG_LAST_EVENT_INFO_EXCEPTION;
 const REC = DbgengLayouts.EXCEPTION_RECORD64;
 const DEBUG_EVENT_EXCEPTION = 0x2;
-const ACCESS_VIOLATION = 0xc0000005;
 
 /** Why a breakpoint set in a dump stays unverified. */
 export const DUMP_BREAKPOINT_MESSAGE = 'A crash dump cannot run, so a breakpoint can never be hit: this one is not set.';
@@ -36,24 +36,6 @@ export function openDumpFile(client: ComPtr, path: string): void {
   }
   const hr = client.invoke(CL.OpenDumpFileWide, 'OpenDumpFileWide', 'const char16_t *fileName, uint64_t fileHandle', path, 0n);
   if (hr < 0) throw new EngineError('dumpOpenFailed', `dbgeng cannot open the crash dump "${path}": ${describeHResult(hr)}. Is it a Windows crash dump (.dmp)?`);
-}
-
-/** How WinDbg names the exceptions a crash dump most often holds. */
-export function describeException(code: number, parameters: bigint[] = []): string {
-  switch (code >>> 0) {
-    case ACCESS_VIOLATION: {
-      const [kind, address] = parameters;
-      const verb = kind === 0n ? 'reading' : kind === 1n ? 'writing' : kind === 8n ? 'executing' : undefined;
-      return verb && address !== undefined ? `Access violation ${verb} location 0x${address.toString(16)}` : 'Access violation';
-    }
-    case 0x80000003: return 'Break instruction exception';
-    case 0xc0000094: return 'Integer divide-by-zero';
-    case 0xc00000fd: return 'Stack overflow';
-    case 0xc000001d: return 'Illegal instruction';
-    case 0xc0000409: return 'Stack buffer overrun';
-    case 0xe06d7363: return 'C++ exception';
-    default: return `Exception 0x${(code >>> 0).toString(16).padStart(8, '0')}`;
-  }
 }
 
 /** Where the dump stopped: its last event's thread (made current), and its exception if it was one. */
@@ -77,6 +59,6 @@ export function lastEventStop(control: ComPtr, sysobj: ComPtr): DumpStop {
   const count = Math.min(15, extra.readUInt32LE(at + REC.NumberParameters));
   const parameters = Array.from({ length: count }, (_, i) => extra.readBigUInt64LE(at + REC.ExceptionInformation + 8 * i));
   const firstChance = extra.readUInt32LE(INFO.FirstChance) !== 0;
-  const description = `${describeException(code, parameters)} (${firstChance ? 'first' : 'second'} chance)`;
+  const description = describeExceptionStop(code, firstChance, parameters);
   return { reason: 'exception', threadId, description, exception: { code, address: `0x${address.toString(16)}`, firstChance, description } };
 }

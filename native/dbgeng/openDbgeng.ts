@@ -51,7 +51,8 @@ function loadSiblings(dll: string): void {
   const dir = dll.replace(/[\\/][^\\/]*$/, '');
   if (dir === dll) return;
   for (const name of SIBLINGS) {
-    const file = `${dir}\\${name}`;
+    // A dbghelp the user named (dbghelpPath) comes before the sibling.
+    const file = name === 'dbghelp.dll' && process.env.DBGENG_DBGHELP_PATH ? process.env.DBGENG_DBGHELP_PATH : `${dir}\\${name}`;
     if (loaded.has(file) || !fs.existsSync(file)) continue;
     loaded.set(file, koffi.load(file));
   }

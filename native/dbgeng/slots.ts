@@ -141,4 +141,4 @@ export const HRESULT = {
   E_UNEXPECTED: 0x8000ffff | 0,
 } as const;
 
-export const DEBUG_STATUS = { NO_CHANGE: 0, GO: 1, STEP_OVER: 4, STEP_INTO: 5, BREAK: 6, NO_DEBUGGEE: 7 } as const;
+export const DEBUG_STATUS = { NO_CHANGE: 0, GO: 1, GO_HANDLED: 2, GO_NOT_HANDLED: 3, STEP_OVER: 4, STEP_INTO: 5, BREAK: 6, NO_DEBUGGEE: 7 } as const;

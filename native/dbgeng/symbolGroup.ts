@@ -77,7 +77,7 @@ export class SymbolGroup {
    */
   valueText(index: number): string {
     try {
-      return this.text('GetSymbolValueTextWide', G.GetSymbolValueTextWide, index);
+      return withoutMasmDecimalPrefix(this.text('GetSymbolValueTextWide', G.GetSymbolValueTextWide, index));
     } catch (e) {
       if (e instanceof ComError && e.hr === HRESULT.E_FAIL) return VALUE_UNAVAILABLE;
       throw e;
@@ -155,3 +155,14 @@ export class SymbolGroup {
       this.group.invoke(slot, method, 'uint32_t index, void *buf, uint32_t size, _Out_ uint32_t *needed', index, buf, chars, needed));
   }
 }
+
+/**
+ * dbgeng writes a decimal integer in MASM's notation, "0n6" ("0n-1" for a
+ * negative one), as `dv` shows it. The Variables view, hover and watch speak
+ * C, where 6 is 6 (the dbghelp engine says so too); hex ("0x...") and every
+ * other text stay as dbgeng wrote them.
+ */
+export function withoutMasmDecimalPrefix(text: string): string {
+  return /^0n-?\d+$/.test(text) ? text.slice(2) : text;
+}
+

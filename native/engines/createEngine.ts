@@ -27,9 +27,15 @@ function platformDir(): string | undefined {
   return process.env.DBGENG_PLATFORM_DIR || undefined;
 }
 
-/** "on Microsoft's dbghelp 10.0... (path)" / "on Wine's builtin dbghelp (path)": the dbghelp this process really loaded. */
+/**
+ * "on Microsoft's dbghelp 10.0... (path)" / "on Wine's builtin dbghelp
+ * (path)": the dbghelp this process really loaded; the user's, by its path,
+ * where dbghelpPath named one (on Windows it can be a second module beside
+ * the one node.exe imported).
+ */
 function dbghelpInUse(): string {
-  return describeModule('dbghelp.dll', loadedModulePath('dbghelp.dll'), getWineVersion() !== null);
+  const named = process.env.DBGENG_DBGHELP_PATH;
+  return describeModule('dbghelp.dll', named && loadedModulePath(named) ? loadedModulePath(named) : loadedModulePath('dbghelp.dll'), getWineVersion() !== null);
 }
 
 export function createEngine(kind: string, emit: EventSink, options: EngineOptions = {}): Engine {

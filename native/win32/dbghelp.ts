@@ -2,11 +2,14 @@
  * The dbghelp calls the dbghelp engine makes, bound with koffi.
  * Windows resolves `dbghelp.dll` from System32 (or next to node.exe, so a
  * newer redistributable dbghelp can be dropped there); under Wine it is
- * Wine's builtin, which also reads DWARF.
+ * Wine's builtin, which also reads DWARF, or the one beside the node.exe
+ * the client started (client/windowsRuntime.ts). A dbghelp the user named
+ * (dbghelpPath, passed as DBGENG_DBGHELP_PATH) is loaded by its path.
  */
 import koffi from 'koffi';
 
-const lib = koffi.load('dbghelp.dll');
+export const dbghelpDll = process.env.DBGENG_DBGHELP_PATH || 'dbghelp.dll';
+const lib = koffi.load(dbghelpDll);
 
 /** PSYM_ENUMLINES_CALLBACKW: BOOL (PSRCCODEINFOW info, PVOID ctx). */
 export const EnumLinesCallback = koffi.proto('int __stdcall EnumLinesCallbackW(void *info, void *ctx)');

@@ -84,16 +84,3 @@ export function decodeDebugEvent(buf: Buffer): DebugEvent {
       return { code: 9, pid, tid };
   }
 }
-
-export function describeException(code: number): string {
-  switch (code >>> 0) {
-    case ExceptionCode.BREAKPOINT: return 'Break instruction exception';
-    case ExceptionCode.SINGLE_STEP: return 'Single step exception';
-    case ExceptionCode.ACCESS_VIOLATION: return 'Access violation';
-    case ExceptionCode.ILLEGAL_INSTRUCTION: return 'Illegal instruction';
-    case ExceptionCode.INT_DIVIDE_BY_ZERO: return 'Integer divide-by-zero';
-    case ExceptionCode.STACK_OVERFLOW: return 'Stack overflow';
-    case ExceptionCode.CPP_EXCEPTION: return 'C++ exception';
-    default: return `Exception 0x${(code >>> 0).toString(16).padStart(8, '0')}`;
-  }
-}

@@ -34,7 +34,7 @@ describe('an access violation inside an inline function', () => {
       const info = (await s.dap.request<DebugProtocol.ExceptionInfoResponse>('exceptionInfo', { threadId })).body;
       assert.equal(info.exceptionId, '0xc0000005');
       assert.equal(info.breakMode, 'always');
-      assert.match(info.description ?? '', /Access violation \(first chance\) at 0x[0-9a-f]+/);
+      assert.match(info.description ?? '', /Access violation writing location 0x0 \(first chance\) at 0x[0-9a-f]+/);
       const frames = (await s.stackTrace(threadId, 0, 3)).stackFrames;
       assert.deepEqual(frames.slice(0, 2).map((f) => f.name), ['poke (Inline)', 'crash']);
       faultLine = frames[0]!.line;

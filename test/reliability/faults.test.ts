@@ -68,7 +68,7 @@ describe('an access violation inside two inline functions', () => {
   it('stops for the first chance, saying what happened, in the inline frame that faulted', async () => {
     first = await q.nextStop();
     assert.equal(first.body.reason, 'exception');
-    assert.match(first.body.text ?? '', /Access violation \(first chance\)/);
+    assert.match(first.body.text ?? '', /Access violation writing location 0x0 \(first chance\)/);
     frames = (await s.stackTrace(first.body.threadId!)).stackFrames;
     assert.deepEqual(frames.slice(0, 3).map((f) => f.name), ['poke (Inline)', 'store (Inline)', 'crash']);
   });
@@ -81,7 +81,7 @@ describe('an access violation inside two inline functions', () => {
     await s.dap.request('continue', { threadId: first.body.threadId });
     const second = await q.nextStop();
     assert.equal(second.body.reason, 'exception');
-    assert.match(second.body.text ?? '', /Access violation \(second chance\)/);
+    assert.match(second.body.text ?? '', /Access violation writing location 0x0 \(second chance\)/);
   });
 
   it('continue again ends the program with the exception as its exit code; nothing is left', async () => {
@@ -341,7 +341,7 @@ describe('a breakpoint on an instruction that faults, in a thread that then ends
       await s.dap.request('configurationDone');
       const run = await q.continueToExit(4);
       assert.deepEqual(run.stops.map((x) => x.body.reason), ['breakpoint', 'exception']);
-      assert.match(run.stops[1]!.body.text ?? '', /Access violation \(first chance\)/);
+      assert.match(run.stops[1]!.body.text ?? '', /Access violation writing location 0x0 \(first chance\)/);
       assert.equal(run.stops[0]!.body.threadId, run.stops[1]!.body.threadId);
       assert.equal(run.exitCode, 0);
       await out.waitFor(/survived: the faulting thread ended with 7/);

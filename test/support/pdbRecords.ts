@@ -93,6 +93,28 @@ export function inlineChainAt(pdb: string, rva: number): Frame[] {
   return frames;
 }
 
+/** A Call Stack row as the records say a debugger must show it. */
+export interface ShownFrame {
+  name: string;
+  inline: boolean;
+  /** Undefined where the records give the address no line (a physical frame before its table's first row). */
+  line: number | undefined;
+}
+
+/**
+ * The rows a debugger shows for a stack whose physical frames are at
+ * `addresses` (the stop's instruction pointer, then return addresses), in a
+ * module loaded at `base`: each frame's inline chain, innermost first. A
+ * caller is looked up at its return address - 1, the call instruction, as
+ * debuggers do: the return address may already be the next line.
+ */
+export function stackShownAt(pdb: string, base: number, addresses: bigint[]): ShownFrame[] {
+  return addresses.flatMap((address, i) => {
+    const rva = Number(address - BigInt(base)) - (i > 0 ? 1 : 0);
+    return inlineChainAt(pdb, rva).map((f) => ({ name: f.function, inline: f.inline, line: f.beforeFirstRow ? undefined : f.line }));
+  });
+}
+
 /**
  * Every row of `line` in `file` (an absolute path, or its end such as
  * "sample.c"): the procedures' line tables and the inline sites' rows,

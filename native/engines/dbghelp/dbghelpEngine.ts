@@ -14,7 +14,7 @@ import type {
 import { createDebuggee, drainPipe, setJobKillOnClose, type DebuggeeStart } from '../../win32/createDebuggee';
 import { ERROR_INTERNAL_ERROR, LostStartError } from '../../win32/lostStarts';
 import {
-  DBG_CONTINUE, DBG_EXCEPTION_NOT_HANDLED, DebugEventCode, ExceptionCode, decodeDebugEvent, describeException, type DebugEvent,
+  DBG_CONTINUE, DBG_EXCEPTION_NOT_HANDLED, DebugEventCode, ExceptionCode, decodeDebugEvent, type DebugEvent,
 } from '../../win32/debugEvents';
 import { alignedBuffer, check, k32, readMemory, readRemoteString, systemMessage, writeMemory, type Handle } from '../../win32/kernel32';
 import { Layouts } from '../../win32/layouts';
@@ -36,6 +36,7 @@ import { EngineError } from '../engineError';
 import { checkProgram, isDirectory } from '../programCheck';
 import { DEFAULT_FILTERS, stopsOnFirstChance } from '../exceptionFilters';
 import { isInlineContext } from '../inlineContext';
+import { describeExceptionStop } from '../exceptionNames';
 
 const C = Layouts.CONTEXT;
 const CONTEXT_FULL = 0x10000b;
@@ -753,7 +754,7 @@ export class DbghelpEngine implements Engine {
       code,
       address: hex(ev.exceptionAddress),
       firstChance: ev.firstChance,
-      description: describeException(code) + (ev.firstChance ? ' (first chance)' : ' (second chance)'),
+      description: describeExceptionStop(code, ev.firstChance, ev.parameters),
     };
     return {
       stop: true,

@@ -7,7 +7,8 @@
  * project exists to fix.
  */
 import koffi from 'koffi';
-import { dbghelp, ESLFLAG, SYMENUM_OPTIONS, SYMOPT, SYMTAG_INLINE_SITE } from '../../win32/dbghelp';
+import { dbghelp, ESLFLAG, SYMOPT } from '../../win32/dbghelp';
+import { inlineSiteAddresses } from '../../win32/inlineSites';
 import { check, k32, type Handle } from '../../win32/kernel32';
 import { Layouts } from '../../win32/layouts';
 import { INLINE_FRAME_CONTEXT_IGNORE } from '../inlineContext';
@@ -63,7 +64,13 @@ export class SymbolSession {
    * ANSI twin works) and whose inline contexts use Wine's encoding.
    */
   constructor(readonly process: Handle, private readonly wine: boolean) {
-    dbghelp.SymSetOptions(SYMOPT.UNDNAME | SYMOPT.DEFERRED_LOADS | SYMOPT.LOAD_LINES | SYMOPT.FAIL_CRITICAL_ERRORS | SYMOPT.NO_PROMPTS | SYMOPT.AUTO_PUBLICS);
+    // Microsoft's dbghelp (measured under Wine 8) with deferred loads: a
+    // module whose symbols are first asked for by StackWalkEx, at a stop
+    // before any breakpoint made dbghelp read them, never gets them (the
+    // frames are named by address and the walk is lost after two). So it
+    // reads each module's symbols when the module loads (about 0.4 s more
+    // per launch of a small program); Wine's reads them when first needed.
+    dbghelp.SymSetOptions(SYMOPT.UNDNAME | (wine ? SYMOPT.DEFERRED_LOADS : 0) | SYMOPT.LOAD_LINES | SYMOPT.FAIL_CRITICAL_ERRORS | SYMOPT.NO_PROMPTS | SYMOPT.AUTO_PUBLICS);
     check('SymInitializeW', dbghelp.SymInitializeW(process, null, 0));
   }
 
@@ -388,12 +395,6 @@ export class SymbolSession {
   }
 
   /**
-   * Microsoft's dbghelp: the inlined copies of `name` are symbols of their
-   * own (SymTagInlineSite), listed by SymEnumSymbolsExW with
-   * SYMENUM_OPTIONS_INLINE, each at the first address of its copy: one per
-   * S_INLINESITE record of the PDB. (Its NameLen counts the terminating NUL.)
-   */
-  /**
    * The line a function breakpoint on an inlined copy starting at `address`
    * shows. Under Wine, as before, the line table's (the caller's) line; on
    * Microsoft's dbghelp, the copy's own first line (its innermost inline
@@ -405,25 +406,17 @@ export class SymbolSession {
     return innermost === undefined ? this.lineByOffset(address) : this.lineByInlineContext(address, innermost);
   }
 
+  /** Microsoft's dbghelp: the inlined copies of `name` (native/win32/inlineSites.ts), in the program's own modules. */
   private inlineSymbolsOf(name: string): bigint[] {
-    const enumEx = dbghelp.SymEnumSymbolsExW;
-    if (!enumEx) return [];
     const bang = name.indexOf('!');
     const moduleName = bang < 0 ? undefined : name.slice(0, bang).toLowerCase();
     const fn = bang < 0 ? name : name.slice(bang + 1);
-    const found = new Set<bigint>();
+    const found: bigint[] = [];
     for (const info of this.modules.values()) {
       if (moduleName ? info.name.toLowerCase() !== moduleName : /[\\/](windows[\\/]system32|wine)[\\/]/i.test(info.path)) continue;
-      enumEx(this.process, info.base, fn, (symbol: unknown) => {
-        const b = Buffer.from(koffi.view(symbol, SYM.size + 2 * (fn.length + 1)));
-        const len = Math.min(b.readUInt32LE(SYM.NameLen), fn.length + 1);
-        const raw = b.toString('utf16le', SYM.Name, SYM.Name + len * 2);
-        const nul = raw.indexOf('\0');
-        if (b.readUInt32LE(SYM.Tag) === SYMTAG_INLINE_SITE && (nul < 0 ? raw : raw.slice(0, nul)) === fn) found.add(b.readBigUInt64LE(SYM.Address));
-        return 1;
-      }, null, SYMENUM_OPTIONS.INLINE);
+      found.push(...inlineSiteAddresses(this.process, info.base, fn));
     }
-    return [...found].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return [...new Set(found)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
   private symbolRange(address: bigint): { start: bigint; end: bigint } | undefined {
