@@ -15,6 +15,8 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   stopOnEntry?: unknown;
   engine?: unknown;
   dbgengPath?: unknown;
+  /** Read by the client, which starts the adapter on that dbghelp (client/platformChoice.ts); checked here. */
+  dbghelpPath?: unknown;
 }
 
 export interface LaunchConfig {
@@ -36,6 +38,8 @@ export interface AttachArguments extends DebugProtocol.AttachRequestArguments {
   stopOnEntry?: unknown;
   engine?: unknown;
   dbgengPath?: unknown;
+  /** Read by the client, which starts the adapter on that dbghelp (client/platformChoice.ts); checked here. */
+  dbghelpPath?: unknown;
 }
 
 export interface AttachConfig {
@@ -54,6 +58,7 @@ export function parseAttachConfig(a: AttachArguments): AttachConfig {
   const engine = a.engine ?? 'auto';
   if (engine !== 'auto' && engine !== 'dbgeng' && engine !== 'dbghelp') throw errors.badAttribute('engine', '"auto", "dbgeng" or "dbghelp"');
   if (a.dbgengPath !== undefined && typeof a.dbgengPath !== 'string') throw errors.badAttribute('dbgengPath', 'the path of a dbgeng.dll (a string)');
+  if (a.dbghelpPath !== undefined && typeof a.dbghelpPath !== 'string') throw errors.badAttribute('dbghelpPath', 'the path of a dbghelp.dll (a string)');
   return { processId: pid, stopOnEntry: a.stopOnEntry === true, engine, dbgengPath: a.dbgengPath as string | undefined };
 }
 
@@ -71,6 +76,7 @@ export function parseLaunchConfig(a: LaunchArguments): LaunchConfig {
   const engine = a.engine ?? 'auto';
   if (engine !== 'auto' && engine !== 'dbgeng' && engine !== 'dbghelp') throw errors.badAttribute('engine', '"auto", "dbgeng" or "dbghelp"');
   if (a.dbgengPath !== undefined && typeof a.dbgengPath !== 'string') throw errors.badAttribute('dbgengPath', 'the path of a dbgeng.dll (a string)');
+  if (a.dbghelpPath !== undefined && typeof a.dbghelpPath !== 'string') throw errors.badAttribute('dbghelpPath', 'the path of a dbghelp.dll (a string)');
   return {
     dbgengPath: a.dbgengPath as string | undefined,
     program: dumpFile === undefined ? a.program as string : '',

@@ -20,7 +20,7 @@ import { RAW_INLINE_FRAME_CONTEXT_REQUEST, type RawInlineFrameContextArguments, 
 const root = path.resolve(__dirname, '..');
 
 const USAGE = `Usage:
-  dbgeng-inline stack [--engine auto|dbgeng|dbghelp] [--dbgeng-path DLL] [--break FILE:LINE]... [--break FUNCTION]... [--json] -- PROGRAM [ARGS...]
+  dbgeng-inline stack [--engine auto|dbgeng|dbghelp] [--dbgeng-path DLL] [--dbghelp-path DLL] [--break FILE:LINE]... [--break FUNCTION]... [--json] -- PROGRAM [ARGS...]
       Runs PROGRAM under the debugger; at every stop prints the call stack
       (inline frames marked "(Inline)"), then continues. Exits with the
       program's exit code.
@@ -36,6 +36,7 @@ class UsageError extends Error {}
 interface StackOptions {
   engine: string;
   dbgengPath?: string;
+  dbghelpPath?: string;
   breaks: string[];
   json: boolean;
   program: string;
@@ -57,6 +58,7 @@ function parseStackArgs(argv: string[]): StackOptions {
     else if (a.startsWith('--engine=')) opts.engine = a.slice(9);
     else if (a === '--break') opts.breaks.push(value());
     else if (a === '--dbgeng-path') opts.dbgengPath = path.resolve(value());
+    else if (a === '--dbghelp-path') opts.dbghelpPath = path.resolve(value());
     else if (a.startsWith('--break=')) opts.breaks.push(a.slice(8));
     else throw new UsageError(`Unknown option "${a}".`);
   }
@@ -125,7 +127,7 @@ async function printStop(dap: DapClient, stop: DebugProtocol.StoppedEvent, json:
 
 async function stack(argv: string[]): Promise<number> {
   const opts = parseStackArgs(argv);
-  const choice = choosePlatform(root, { engine: opts.engine, program: opts.program, dbgengPath: opts.dbgengPath });
+  const choice = choosePlatform(root, { engine: opts.engine, program: opts.program, dbgengPath: opts.dbgengPath, dbghelpPath: opts.dbghelpPath });
   const conn = await connectAdapter({ root, ...platformRuntime(choice) });
   const dap = new DapClient(conn.socket, conn.socket);
   let exitCode = 1;

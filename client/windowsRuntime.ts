@@ -2,8 +2,10 @@
  * Where the Windows half runs. On Windows: this Node. Elsewhere: the
  * Windows Node.js that setup puts in .cache/node-win, run by Wine in the
  * project's private prefix. Each can be overridden for installs that keep
- * them elsewhere.
+ * them elsewhere. Wine's own messages are off; DBGENG_INLINE_WINEDEBUG sets
+ * WINEDEBUG for the adapter (for example "err+all,+seh"), into its log file.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { InstalledPlatform } from './platformChoice';
@@ -27,6 +29,8 @@ export interface RuntimeOptions {
   env?: Record<string, string>;
   /** Run on Microsoft's debugger platform (platformChoice.ts), not Wine's DLLs. */
   platform?: InstalledPlatform;
+  /** A dbghelp.dll the user named (dbghelpPath), to run on instead of the platform's or Wine's. */
+  dbghelp?: string;
 }
 
 /**
@@ -45,16 +49,22 @@ export class RuntimeMissingError extends Error {
 }
 
 export function windowsRuntime(opts: RuntimeOptions): WindowsRuntime {
+  if (opts.dbghelp && !fs.existsSync(opts.dbghelp)) {
+    throw new Error(`dbghelpPath names ${opts.dbghelp}, which does not exist. Name a dbghelp.dll (for example the Debugging Tools for Windows' x64\\dbghelp.dll), or leave dbghelpPath out.`);
+  }
   if (process.platform === 'win32') {
     // In the extension host process.execPath is VS Code itself; it runs
     // plain Node with ELECTRON_RUN_AS_NODE, in a process of its own.
-    // The engine loads the platform's DLLs by absolute path, dbghelp first.
-    const platformEnv = opts.platform ? { DBGENG_PLATFORM_DIR: opts.platform.bin } : {};
+    // The engine loads the platform's DLLs by absolute path, dbghelp first
+    // (DBGENG_DBGHELP_PATH's where the user named one).
+    const platformEnv = {
+      ...(opts.platform ? { DBGENG_PLATFORM_DIR: opts.platform.bin } : {}),
+      ...(opts.dbghelp ? { DBGENG_DBGHELP_PATH: path.resolve(opts.dbghelp) } : {}),
+    };
     return { command: process.execPath, args: [], env: { ...process.env, ...opts.env, ...platformEnv, ELECTRON_RUN_AS_NODE: '1' }, wine: false };
   }
-  const nodeExe = opts.platform
-    ? path.join(opts.platform.bin, 'node.exe')
-    : opts.windowsNode ?? process.env.DBGENG_INLINE_WINDOWS_NODE ?? path.join(opts.root, '.cache', 'node-win', 'bin', 'node.exe');
+  const windowsNode = opts.windowsNode ?? process.env.DBGENG_INLINE_WINDOWS_NODE ?? path.join(opts.root, '.cache', 'node-win', 'bin', 'node.exe');
+  let nodeExe = opts.platform ? path.join(opts.platform.bin, 'node.exe') : windowsNode;
   const prefix = opts.winePrefix ?? process.env.DBGENG_INLINE_WINEPREFIX ?? path.join(opts.root, '.cache', 'wine');
   const wine = opts.wineCommand ?? process.env.DBGENG_INLINE_WINE ?? 'wine';
   if (!fs.existsSync(nodeExe)) {
@@ -63,15 +73,60 @@ export function windowsRuntime(opts: RuntimeOptions): WindowsRuntime {
   if (!onPath(wine)) {
     throw new RuntimeMissingError(`Wine is not installed ("${wine}" not found). Run "npm run setup" as root, or: sudo apt-get install -y wine wine64`);
   }
+  let dllDir = opts.platform?.bin;
+  if (opts.dbghelp) {
+    dllDir = stageDbghelp(opts.root, nodeExe, opts.dbghelp, opts.platform);
+    nodeExe = path.join(dllDir, 'node.exe');
+  }
+  const overrides = opts.platform ? PLATFORM_DLL_OVERRIDES : opts.dbghelp ? 'dbghelp=n' : undefined;
   return {
     command: wine,
     args: [nodeExe],
     env: {
-      ...process.env, ...opts.env, WINEPREFIX: prefix, WINEDEBUG: '-all', NODE_SKIP_PLATFORM_CHECK: '1',
-      ...(opts.platform ? { WINEDLLOVERRIDES: PLATFORM_DLL_OVERRIDES, DBGENG_PLATFORM_DIR: `Z:${opts.platform.bin.replace(/\//g, '\\')}` } : {}),
+      ...process.env, ...opts.env, WINEPREFIX: prefix, WINEDEBUG: process.env.DBGENG_INLINE_WINEDEBUG ?? '-all', NODE_SKIP_PLATFORM_CHECK: '1',
+      ...(overrides ? { WINEDLLOVERRIDES: overrides } : {}),
+      ...(opts.platform && dllDir ? { DBGENG_PLATFORM_DIR: toWine(dllDir) } : {}),
+      ...(opts.dbghelp && dllDir ? { DBGENG_DBGHELP_PATH: toWine(path.join(dllDir, 'dbghelp.dll')) } : {}),
     },
     wine: true,
   };
+}
+
+const toWine = (p: string) => `Z:${p.replace(/\//g, '\\')}`;
+
+/**
+ * Under Wine the process's dbghelp is decided when node.exe starts: node.exe
+ * imports dbghelp.dll, Wine looks for it first in node.exe's own folder, and
+ * every later load of that name gets the same module. So a dbghelp the user
+ * names is put beside a link of node.exe in a folder of its own
+ * (.cache/staged/<hash of its path, size and time>), with the platform's other
+ * DLLs linked beside them when a platform is in use. Links where the file
+ * system allows, copies where not; made once, reused after.
+ */
+function stageDbghelp(root: string, nodeExe: string, dbghelp: string, platform: InstalledPlatform | undefined): string {
+  const st = fs.statSync(dbghelp);
+  const key = crypto.createHash('sha256').update(`${path.resolve(dbghelp)}\0${st.size}\0${st.mtimeMs}\0${platform?.bin ?? ''}`).digest('hex').slice(0, 16);
+  const dir = path.join(root, '.cache', 'staged', key);
+  if (fs.existsSync(path.join(dir, 'ready'))) return dir;
+  fs.mkdirSync(dir, { recursive: true });
+  const place = (from: string, name: string) => {
+    const to = path.join(dir, name);
+    fs.rmSync(to, { force: true });
+    try {
+      fs.linkSync(from, to);
+    } catch {
+      fs.copyFileSync(from, to);
+    }
+  };
+  if (platform) {
+    for (const name of fs.readdirSync(platform.bin)) {
+      if (name.toLowerCase().endsWith('.dll') && name.toLowerCase() !== 'dbghelp.dll') place(path.join(platform.bin, name), name);
+    }
+  }
+  place(nodeExe, 'node.exe');
+  place(dbghelp, 'dbghelp.dll');
+  fs.writeFileSync(path.join(dir, 'ready'), `${path.resolve(dbghelp)}\n`);
+  return dir;
 }
 
 function onPath(cmd: string): boolean {

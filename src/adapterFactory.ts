@@ -52,11 +52,17 @@ export class DbgengAdapterFactory implements vscode.DebugAdapterDescriptorFactor
       dumpFile: typeof c.dumpFile === 'string' ? c.dumpFile : undefined,
       processId: c.request === 'attach' ? Number(c.processId) : undefined,
       dbgengPath: typeof c.dbgengPath === 'string' ? c.dbgengPath : undefined,
+      dbghelpPath: typeof c.dbghelpPath === 'string' ? c.dbghelpPath : undefined,
     });
     this.log(`debugger platform: ${choice.platform} (${choice.reason})`);
     const platform = platformRuntime(choice);
     if (process.platform === 'win32') {
-      const env: Record<string, string> = { ...platform.env, ...(platform.platform ? { DBGENG_PLATFORM_DIR: platform.platform.bin } : {}), ...(symbolPath ? { _NT_SYMBOL_PATH: symbolPath } : {}) };
+      const env: Record<string, string> = {
+        ...platform.env,
+        ...(platform.platform ? { DBGENG_PLATFORM_DIR: platform.platform.bin } : {}),
+        ...(platform.dbghelp ? { DBGENG_DBGHELP_PATH: platform.dbghelp } : {}),
+        ...(symbolPath ? { _NT_SYMBOL_PATH: symbolPath } : {}),
+      };
       this.log(`starting the adapter: ${s.windowsNodePath ?? process.execPath} ${adapterJs}`);
       if (s.windowsNodePath) return new vscode.DebugAdapterExecutable(s.windowsNodePath, [adapterJs], { env });
       // VS Code's own executable runs as plain Node with ELECTRON_RUN_AS_NODE.
@@ -69,6 +75,7 @@ export class DbgengAdapterFactory implements vscode.DebugAdapterDescriptorFactor
         windowsNode: s.windowsNodePath,
         winePrefix: s.winePrefix,
         platform: platform.platform,
+        dbghelp: platform.dbghelp,
         env: { ...platform.env, ...(symbolPath ? { _NT_SYMBOL_PATH: symbolPathForAdapter(symbolPath, true) } : {}) },
       });
       this.log(`adapter started under Wine: pid ${conn.process.pid}, port ${conn.port}, log ${conn.logFile}`);

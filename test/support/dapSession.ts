@@ -19,7 +19,7 @@ export class TestSession {
    */
   static async start(env?: Record<string, string>, on?: SessionTarget): Promise<TestSession> {
     const platform = on ? platformRuntime(choosePlatform(repoRoot, on)) : { env: {} };
-    const conn = await connectAdapter({ root: repoRoot, platform: platform.platform, env: { ...platform.env, ...env } });
+    const conn = await connectAdapter({ root: repoRoot, platform: platform.platform, dbghelp: 'dbghelp' in platform ? platform.dbghelp : undefined, env: { ...platform.env, ...env } });
     const dap = new DapClient(conn.socket, conn.socket);
     const init = await dap.request<DebugProtocol.InitializeResponse>('initialize', { adapterID: 'dbgeng', clientID: 'tests', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsRunInTerminalRequest: false });
     return new TestSession(dap, conn, init.body ?? {});
