@@ -12,20 +12,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { dbgengDouble, fixtureExe } from '../support/fixtures';
 import { readLines, startWithDouble, type DoubleRun } from '../support/dbgengDouble';
 import { recordedPathOf } from '../../adapter/stack/sources';
-
-const RUNASM = 'e:\\test\\runasm\\runasm.cpp';
-const EXE_COMMON = 'f:\\dd\\vctools\\crt\\vcstartup\\src\\startup\\exe_common.inl';
-
-/** seed 004, `kb` with `.inline 1`. */
-const SEED_STACK = [
-  { name: 'helper (Inline)', file: RUNASM, line: 4, ctx: '25ed0200', frameType: ['INLINE'] },
-  { name: 'main', file: RUNASM, line: 32, ctx: '25ed0100', frameType: ['STACK'] },
-  { name: 'invoke_main (Inline)', file: EXE_COMMON, line: 74, ctx: '25ed8200', frameType: ['INLINE', 'RA'] },
-  { name: '__scrt_common_main_seh', file: EXE_COMMON, line: 264, ctx: '25ed8100', frameType: ['STACK', 'RA'] },
-  { name: 'BaseThreadInitThunk', file: undefined, line: 0, ctx: '25ed8100', frameType: ['STACK', 'RA'] },
-  { name: '__RtlUserThreadStart', file: undefined, line: 0, ctx: '25ed8100', frameType: ['STACK', 'RA'] },
-  { name: '_RtlUserThreadStart', file: undefined, line: 0, ctx: '25ed8100', frameType: ['STACK', 'RA'] },
-];
+import { RUNASM, SEED_004_STACK as SEED_STACK } from '../support/seed004';
 
 const read = readLines;
 

@@ -1,0 +1,115 @@
+/**
+ * The matrix, one stop inside an inline frame, on every cell
+ * (test/matrix/cells.ts): the stack as the cell's records say it is, the
+ * raw InlineFrameContext in the engine's encoding, WinDbg's `k` in the
+ * Debug Console, the inline frame's own local and its value, evaluate in
+ * that frame, a dump written at the stop opening to the same stack, stepOut
+ * of the inline frame to its caller, and the exit code.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { RawInlineFrameContextBody } from '../../stacktext/rawContextBody';
+import { TestSession } from '../support/dapSession';
+import { caseOptions, cells, type InlineStop } from './cells';
+
+const INLINE = / \(Inline\)$/;
+const baseName = (name: string) => name.replace(INLINE, '');
+const toWindows = (p: string) => (process.platform === 'win32' ? p : `Z:${p.replace(/\//g, '\\')}`);
+
+for (const cell of cells) {
+  describe(`matrix, ${cell.name}: a stop inside an inline frame`, { skip: cell.skip }, () => {
+    let stop: InlineStop;
+    const s = () => stop.session;
+
+    before(async () => {
+      stop = await cell.inlineStop();
+    });
+    after(() => stop?.close());
+
+    it('shows the stack the records give: inline frames marked and named for themselves, each with its own line', caseOptions(cell, 'stack'), () => {
+      const shown = stop.frames.slice(0, stop.expected.length).map((f) => ({ name: f.name, line: f.line || undefined }));
+      assert.deepEqual(shown, stop.expected);
+      assert.ok(INLINE.test(stop.frames[0]!.name), 'the stop is inside an inline frame');
+    });
+
+    it("passes each frame's raw InlineFrameContext through, decoded in the engine's encoding", caseOptions(cell, 'rawContext'), async () => {
+      const raw = (await s().dap.request('rawInlineFrameContext', { threadId: stop.threadId })).body as RawInlineFrameContextBody;
+      assert.equal(raw.encoding, cell.encoding);
+      assert.deepEqual(raw.frames.map((f) => f.inline), stop.frames.map((f) => INLINE.test(f.name)));
+      for (const f of raw.frames) {
+        const inline = f.decoded.encoding === 'windows' ? f.decoded.frameTypeNames.includes('INLINE') : f.decoded.mode === 'inline';
+        assert.equal(inline, f.inline, `${f.name}: ${f.inlineFrameContext}`);
+      }
+    });
+
+    it("prints WinDbg's k in the Debug Console, the inline rows marked", caseOptions(cell, 'console'), async () => {
+      const k = (await s().dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: 'k', context: 'repl' })).body.result;
+      // Ours marks a row "(Inline)", dbgeng's "(Inline Function)"; both name the function module!name
+      // (ours numbers the rows as `kn` does, dbgeng's `k` does not).
+      const rows = k.split('\n').filter((l) => /\S!\S/.test(l));
+      const own = stop.frames.slice(0, stop.expected.length);
+      assert.ok(rows.length >= own.length, k);
+      own.forEach((f, i) => {
+        assert.match(rows[i]!, new RegExp(`!${baseName(f.name)}\\b`), k);
+        assert.equal(/\(Inline( Function)?\)/.test(rows[i]!), INLINE.test(f.name), rows[i]);
+      });
+    });
+
+    it("lists the inline frame's own local with the value the source computes", caseOptions(cell, 'locals'), async () => {
+      const scopes = (await s().dap.request<DebugProtocol.ScopesResponse>('scopes', { frameId: stop.frames[0]!.id })).body.scopes;
+      const locals = scopes.find((x) => x.name === 'Locals');
+      assert.ok(locals, scopes.map((x) => x.name).join(', '));
+      const vars = (await s().dap.request<DebugProtocol.VariablesResponse>('variables', { variablesReference: locals.variablesReference })).body.variables;
+      const v = vars.find((x) => x.name === stop.local.name);
+      assert.ok(v, `${stop.local.name} in ${vars.map((x) => x.name).join(', ')}`);
+      assert.equal(v.value, stop.local.value);
+    });
+
+    it('evaluates that local in the inline frame', caseOptions(cell, 'evaluate'), async () => {
+      const r = await s().dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: stop.local.name, frameId: stop.frames[0]!.id, context: 'watch' });
+      assert.equal(r.body.result, stop.local.value);
+    });
+
+    it('writes a minidump at the stop that opens to the same stack', caseOptions(cell, 'dump'), async () => {
+      const dump = path.join(os.tmpdir(), `dbgeng-inline-matrix-${process.pid}.dmp`);
+      try {
+        const written = await s().dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: `.dump /m ${toWindows(dump)}`, context: 'repl' });
+        assert.ok(fs.existsSync(dump) && fs.statSync(dump).size > 0, written.body.result);
+        const d = await TestSession.start(undefined, { engine: 'dbgeng', dumpFile: dump });
+        try {
+          const stopped = d.waitForStop(60_000);
+          await d.launch({ dumpFile: dump, engine: 'dbgeng' });
+          const again = (await d.stackTrace((await stopped).body.threadId!)).stackFrames;
+          const n = stop.expected.length;
+          assert.deepEqual(again.slice(0, n).map((f) => [f.name, f.line]), stop.frames.slice(0, n).map((f) => [f.name, f.line]));
+        } finally {
+          await d.close();
+        }
+      } finally {
+        fs.rmSync(dump, { force: true });
+      }
+    });
+
+    it("steps out of the inline frame into its caller, on the line the records give", caseOptions(cell, 'stepOut'), async () => {
+      const stepped = s().waitForStop(60_000);
+      await s().dap.request('stepOut', { threadId: stop.threadId });
+      const st = await stepped;
+      assert.equal(st.body.reason, 'step');
+      const now = (await s().stackTrace(st.body.threadId!)).stackFrames;
+      assert.equal(baseName(now[0]!.name), baseName(stop.frames[1]!.name));
+      const physical = now.filter((f) => !INLINE.test(f.name)).slice(0, 1).map((f) => BigInt(f.instructionPointerReference!));
+      const want = stop.shownAt!(physical)[0]!;
+      assert.deepEqual({ name: now[0]!.name, line: now[0]!.line || undefined }, want);
+    });
+
+    it("runs to the end with the program's exit code", caseOptions(cell, 'exit'), async () => {
+      const exited = s().dap.waitFor<DebugProtocol.ExitedEvent>('exited', 60_000);
+      await s().dap.request('continue', { threadId: stop.threadId });
+      assert.equal((await exited).body.exitCode, stop.exitCode);
+    });
+  });
+}
