@@ -89,6 +89,9 @@ status = run(process.execPath, [
   '--import', 'tsx',
   '--test',
   '--test-concurrency=1',
+  // A test that hangs (a debuggee event that never comes) fails after ten
+  // minutes instead of holding the whole run; a --test-timeout given wins.
+  ...(nodeTestArgs.some((a) => a.startsWith('--test-timeout')) ? [] : ['--test-timeout=600000']),
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
   ...nodeTestArgs,
