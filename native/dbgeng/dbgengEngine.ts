@@ -155,11 +155,17 @@ export class DbgengEngine implements Engine {
       changeSymbolState: (flags, base) => this.onSymbolsLoaded(flags, base),
     }, report('event'));
     this.output = outputCallbacks((_mask, text) => {
-      if (this.capture) this.capture.push(text);
-      // Once the process has exited, dbgeng's attempts to take its
-      // breakpoints out of the dead process ("Unable to remove breakpoint
-      // 0 ..., Win32 error 0n5") say nothing about the program.
-      else if (this.exitCode === undefined) this.emit({ type: 'output', category: 'console', text });
+      if (this.capture) {
+        this.capture.push(text);
+        return;
+      }
+      // When the process exits, dbgeng tries to take its breakpoints out of
+      // the dead process before it reports the exit, and says so ("Unable to
+      // remove breakpoint 0 at ..., Win32 error 0n5", "Access denied.", a
+      // hint about BU, in pieces): nothing about the program. From that line to the
+      // next stop or the exit, and after the exit, dbgeng's output is dropped.
+      if (/^Unable to remove breakpoint\b/.test(text)) this.removingBreakpointsFromDeadProcess = true;
+      if (this.exitCode === undefined && !this.removingBreakpointsFromDeadProcess) this.emit({ type: 'output', category: 'console', text });
     }, report('output'));
     this.values = new FrameValues(dbg.symbols, (threadId) => this.selectThread(threadId));
     this.regs = new Registers(dbg.registers);
@@ -318,6 +324,7 @@ export class DbgengEngine implements Engine {
     this.endStep();
     this.pendingStop = undefined;
     this.interruptRequested = false;
+    this.removingBreakpointsFromDeadProcess = false;
     if (report && stop) this.emit({ ...stop, threadId: this.currentThreadSystemId() });
     return true;
   }
@@ -580,6 +587,8 @@ export class DbgengEngine implements Engine {
   private exitCode?: number;
   /** dbgeng's handle of the debuggee, taken at the first break. */
   private processHandle = 0n;
+  /** dbgeng is taking breakpoints out of a process that has just died (its output is dropped). */
+  private removingBreakpointsFromDeadProcess = false;
   /** The exception code of the stop the program is at, if it stopped for one (resume() passes it on or not). */
   private stoppedAtException: number | undefined;
   /** `ld *` has run since the last module load: line look-ups have searched every module's symbols. */
