@@ -466,10 +466,9 @@ export class DbgengEngine implements Engine {
     const m = /^\s*b[pu](?:\d+)?\s+(?:\/\S+\s+)*([^\s!]+)!(\S+)/i.exec(command);
     if (!m) return undefined;
     const [, moduleName, fn] = m;
-    const offset = [0n];
-    const named = this.dbg.symbols.invoke(S.GetOffsetByNameWide, 'GetOffsetByNameWide', 'const char16_t *symbol, _Out_ uint64_t *offset', `${moduleName}!${fn}`, offset);
-    if (named >= 0 || this.inlineCopiesOf(`${moduleName}!${fn}`).length === 0) return undefined;
-    return `${moduleName}!${fn} exists only inlined. Under Wine, dbgeng's bp and bu on such a function end the debugger process, so this command was not run. Use "bm ${moduleName}!${fn}" (it binds every inlined copy) or a function breakpoint on ${fn}.\n`;
+    const qualified = `${moduleName}!${fn}`;
+    if (this.offsetOfName(qualified).length > 0 || this.withSymbolsLoaded(() => this.inlineCopiesOf(qualified)).length === 0) return undefined;
+    return `${qualified} exists only inlined. Under Wine, dbgeng's bp and bu on such a function end the debugger process, so this command was not run. Use "bm ${qualified}" (it binds every inlined copy) or a function breakpoint on ${fn}.\n`;
   }
 
   children(handle: number, start?: number, count?: number): Variable[] {
@@ -527,10 +526,8 @@ export class DbgengEngine implements Engine {
     this.functionBps = [];
     return names.map((name) => {
       const id = this.nextBreakpointId++;
-      const offset = [0n];
-      const hr = this.dbg.symbols.invoke(S.GetOffsetByNameWide, 'GetOffsetByNameWide', 'const char16_t *symbol, _Out_ uint64_t *offset', name, offset);
       // Every copy, as WinDbg's `bm` binds them: the out-of-line one and each inlined one.
-      const addresses = [...new Set([...(hr >= 0 ? [BigInt(offset[0] as bigint)] : []), ...this.inlineCopiesOf(name)])];
+      const addresses = this.withSymbolsLoaded(() => [...new Set([...this.offsetOfName(name), ...this.inlineCopiesOf(name)])]);
       if (addresses.length === 0) return { id, verified: false, line: 0, addresses: [], message: `No function "${name}" in the loaded modules.` };
       for (const address of addresses) this.functionBps.push({ id, bp: this.addBreakpoint(id, address) });
       return { id, verified: true, line: 0, addresses: addresses.map(hex) };
@@ -546,7 +543,14 @@ export class DbgengEngine implements Engine {
     if (!this.processHandle) return [];
     const bang = name.indexOf('!');
     const [moduleMask, fn] = bang < 0 ? ['*', name] : [name.slice(0, bang), name.slice(bang + 1)];
-    return this.withSymbolsLoaded(() => inlineSiteAddresses(this.processHandle, 0n, fn, moduleMask));
+    return inlineSiteAddresses(this.processHandle, 0n, fn, moduleMask);
+  }
+
+  /** The out-of-line function of that name, if any (dbgeng searches only modules whose symbols are loaded). */
+  private offsetOfName(name: string): bigint[] {
+    const offset = [0n];
+    const hr = this.dbg.symbols.invoke(S.GetOffsetByNameWide, 'GetOffsetByNameWide', 'const char16_t *symbol, _Out_ uint64_t *offset', name, offset);
+    return hr >= 0 ? [BigInt(offset[0] as bigint)] : [];
   }
 
   terminate(): void {

@@ -170,12 +170,17 @@ describe("Microsoft's dbgeng on a PDB program: stack, values, steps, dump", { sk
     assert.match(k.body.result, /sample!helper/);
   });
 
-  it('steps over to the next line the records give, in the same inline frame', async () => {
+  /** Steps, and gives the stack where the step stopped. */
+  const step = async (kind: 'next' | 'stepOut') => {
     const stepped = s.waitForStop(60_000);
-    await s.dap.request('next', { threadId: stop.body.threadId });
+    await s.dap.request(kind, { threadId: stop.body.threadId });
     const st = await stepped;
     assert.equal(st.body.reason, 'step');
-    const now = (await s.stackTrace(st.body.threadId!)).stackFrames;
+    return (await s.stackTrace(st.body.threadId!)).stackFrames;
+  };
+
+  it('steps over to the next line the records give, in the same inline frame', async () => {
+    const now = await step('next');
     assert.notEqual(now[0]!.instructionPointerReference, frames[0]!.instructionPointerReference);
     const want = shownAt(now[0]!);
     assert.deepEqual({ name: now[0]!.name, line: now[0]!.line }, want);
@@ -183,11 +188,7 @@ describe("Microsoft's dbgeng on a PDB program: stack, values, steps, dump", { sk
   });
 
   it("steps out of the inline frame to its caller's line", async () => {
-    const stepped = s.waitForStop(60_000);
-    await s.dap.request('stepOut', { threadId: stop.body.threadId });
-    const st = await stepped;
-    assert.equal(st.body.reason, 'step');
-    const now = (await s.stackTrace(st.body.threadId!)).stackFrames;
+    const now = await step('stepOut');
     assert.equal(baseName(now[0]!), 'middle');
     const want = shownAt(now[0]!);
     assert.deepEqual({ name: now[0]!.name, line: now[0]!.line }, want);

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { fixtureSource } from '../support/fixtures';
 import { markerLine } from '../support/markers';
-import { caseOptions, cells } from './cells';
+import { caseOptions, cells, shown, shownByRecords } from './cells';
 
 const SRC = fixtureSource('inline_many.c');
 const ACCESS_VIOLATION = 0xc0000005;
@@ -31,9 +31,7 @@ for (const cell of cells) {
         assert.equal(Number(info.exceptionId) >>> 0, ACCESS_VIOLATION);
         assert.match(info.description ?? '', /first chance/);
         const frames = (await s.stackTrace(threadId, 0, 3)).stackFrames;
-        const physical = frames.filter((f) => !f.name.endsWith(' (Inline)')).slice(0, 1).map((f) => BigInt(f.instructionPointerReference!));
-        const want = program.records('inline_many').stackShownAt(physical).slice(0, 2).map((f) => ({ name: f.inline ? `${f.name} (Inline)` : f.name, line: f.line }));
-        assert.deepEqual(frames.slice(0, 2).map((f) => ({ name: f.name, line: f.line || undefined })), want);
+        assert.deepEqual(shown(frames, 2), shownByRecords(program.records('inline_many'), frames, 2));
         assert.deepEqual(frames.slice(0, 2).map((f) => [f.name, f.line]), [['poke (Inline)', markerLine(SRC, '#AV poke')], ['crash', markerLine(SRC, '#CALL poke from crash')]]);
 
         stopped = s.waitForStop(60_000);

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { fixtureSource } from '../support/fixtures';
 import { markerLine } from '../support/markers';
-import { caseOptions, cells, type Cell } from './cells';
+import { caseOptions, cells, shownByRecords, type Cell } from './cells';
 
 const SRC = fixtureSource('inline_many.c');
 const CALLERS = ['a', 'b', 'c'].map((x) => ({ caller: `caller_${x}`, line: markerLine(SRC, `#CALL helper from ${x}`) }));
@@ -43,9 +43,7 @@ async function stopsIn(cell: Cell, set: (dap: import('../../client/dapClient').D
       const stop = stops[i]!;
       assert.equal(stop.body.reason, 'breakpoint');
       const frames = (await s.stackTrace(stop.body.threadId!, 0, 3)).stackFrames;
-      const physical = frames.filter((f) => !f.name.endsWith(' (Inline)')).slice(0, 1).map((f) => BigInt(f.instructionPointerReference!));
-      const want = records.stackShownAt(physical).map((f) => ({ name: f.inline ? `${f.name} (Inline)` : f.name, line: f.line }));
-      seen.push({ shown: frames.slice(0, 2).map((f) => ({ name: f.name, line: f.line })), want: want.slice(0, 2) });
+      seen.push({ shown: frames.slice(0, 2).map((f) => ({ name: f.name, line: f.line })), want: shownByRecords(records, frames, 2) });
       await s.dap.request('continue', { threadId: stop.body.threadId });
     }
     const code = (await exited).body.exitCode;

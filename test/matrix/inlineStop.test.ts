@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { RawInlineFrameContextBody } from '../../stacktext/rawContextBody';
 import { TestSession } from '../support/dapSession';
-import { caseOptions, cells, type InlineStop } from './cells';
+import { caseOptions, cells, shown, type InlineStop } from './cells';
 
 const INLINE = / \(Inline\)$/;
 const baseName = (name: string) => name.replace(INLINE, '');
@@ -31,8 +31,7 @@ for (const cell of cells) {
     after(() => stop?.close());
 
     it('shows the stack the records give: inline frames marked and named for themselves, each with its own line', caseOptions(cell, 'stack'), () => {
-      const shown = stop.frames.slice(0, stop.expected.length).map((f) => ({ name: f.name, line: f.line || undefined }));
-      assert.deepEqual(shown, stop.expected);
+      assert.deepEqual(shown(stop.frames, stop.expected.length), stop.expected);
       assert.ok(INLINE.test(stop.frames[0]!.name), 'the stop is inside an inline frame');
     });
 
@@ -102,8 +101,7 @@ for (const cell of cells) {
       const now = (await s().stackTrace(st.body.threadId!)).stackFrames;
       assert.equal(baseName(now[0]!.name), baseName(stop.frames[1]!.name));
       const physical = now.filter((f) => !INLINE.test(f.name)).slice(0, 1).map((f) => BigInt(f.instructionPointerReference!));
-      const want = stop.shownAt!(physical)[0]!;
-      assert.deepEqual({ name: now[0]!.name, line: now[0]!.line || undefined }, want);
+      assert.deepEqual(shown(now, 1), stop.shownAt!(physical).slice(0, 1));
     });
 
     it("runs to the end with the program's exit code", caseOptions(cell, 'exit'), async () => {
