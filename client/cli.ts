@@ -7,6 +7,7 @@
  *                       [--break FUNCTION]... [--json] -- PROGRAM [ARGS...]
  *   dbgeng-inline dap --port N
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { connectAdapter, startAdapterServer } from './adapterProcess';
@@ -70,10 +71,16 @@ function parseStackArgs(argv: string[]): StackOptions {
   return opts;
 }
 
-/** FILE:LINE (the last colon splits, so C:\x\a.c:12 works) or a function name. */
+/**
+ * FILE:LINE (the last colon splits, so C:\x\a.c:12 works) or a function
+ * name. A FILE that exists from here is taken as that file; one that does
+ * not (a bare "fanout.c", or "src/fanout.c" from another folder) goes as
+ * written, and binds where it is the end of a path the debug information
+ * records, as gdb and WinDbg take it.
+ */
 function parseBreak(spec: string): { file: string; line: number } | { function: string } {
   const m = /^(.*):(\d+)$/.exec(spec);
-  if (m && m[1]) return { file: path.resolve(m[1]), line: Number(m[2]) };
+  if (m && m[1]) return { file: fs.existsSync(m[1]) ? path.resolve(m[1]) : m[1], line: Number(m[2]) };
   if (!spec) throw new UsageError('--break needs FILE:LINE or a function name.');
   return { function: spec };
 }

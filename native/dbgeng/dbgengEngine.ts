@@ -38,6 +38,12 @@ import { Registers } from './registers';
 import { DEBUG_STATUS, HRESULT, Slots } from './slots';
 import { describeExceptionStop } from '../engines/exceptionNames';
 import { inlineSiteAddresses } from '../win32/inlineSites';
+import { framesBeginningAt, hiddenAtBreakpoint, type AskedFor } from '../engines/stopPosition';
+import { recordedSourceFiles } from '../win32/sourceFiles';
+import { sameSourceFile } from '../engines/sourcePaths';
+
+/** Inline frames looked at, at most, for the frames a stop hides. */
+const MAX_INLINE_HERE = 16;
 
 const BREAK_INSTRUCTION = 0x80000003;
 
@@ -93,6 +99,7 @@ type PendingStop = Extract<Parameters<EventSink>[0], { type: 'stopped' }>;
 /** A step under way, until its stop. */
 interface Step {
   threadId: number;
+  kind: 'in' | 'over' | 'out' | 'instruction';
   /** Stepping out of an inline frame: step over lines until the stack is shallower than this. */
   outOfInlineDepth?: number;
   steps: number;
@@ -121,6 +128,10 @@ export class DbgengEngine implements Engine {
   private readonly bpIds = new Map<number, number>();
   private readonly sourceBps = new Map<string, { id: number; bp: ComPtr }[]>();
   private functionBps: { id: number; bp: ComPtr }[] = [];
+  /** What each of our breakpoints asked for, to decide where its stops show the user to be (native/engines/stopPosition.ts). */
+  private readonly asked = new Map<number, AskedFor>();
+  /** Per thread: innermost inline frames not entered yet at this stop (hidden from the stack, entered by stepIn). */
+  private readonly hidden = new Map<number, number>();
   private instructionBps: { id: number; bp: ComPtr }[] = [];
   private nextBreakpointId = 1;
   private exceptionFilters: ReadonlySet<string> = new Set(DEFAULT_FILTERS);
@@ -258,13 +269,28 @@ export class DbgengEngine implements Engine {
     if (this.dump) throw dumpReadOnly('step');
     this.requireStopped('step');
     this.selectThread(threadId);
-    const step: Step = { threadId, steps: 0 };
+    const step: Step = { threadId, kind, steps: 0 };
+    const hidden = this.hidden.get(threadId) ?? 0;
+    if (kind === 'in' && hidden > 0) {
+      // At an inlined call's first instruction: enter the inline frame without running anything.
+      this.hidden.set(threadId, hidden - 1);
+      this.emit({ type: 'stopped', reason: 'step', threadId });
+      return;
+    }
+    if (kind === 'over' && hidden > 0) {
+      // Over an inlined call not entered yet: step over its lines until its frames are gone.
+      step.outOfInlineDepth = this.depth(threadId) - hidden + 1;
+      this.stepping = step;
+      this.setCodeLevel(DEBUG_LEVEL_SOURCE);
+      this.run(DEBUG_STATUS.STEP_OVER);
+      return;
+    }
     if (kind === 'out') {
       const [top] = this.stackFrames(threadId, 0, 1).frames;
       if (!top) throw new EngineError('noFrame', `Thread ${threadId} has no stack to step out of.`);
       if (top.inline) {
         // An inline frame has no return address: step over its lines until it is gone.
-        step.outOfInlineDepth = this.depth(threadId);
+        step.outOfInlineDepth = this.depth(threadId) - hidden;
         this.stepping = step;
         this.setCodeLevel(DEBUG_LEVEL_SOURCE);
         this.run(DEBUG_STATUS.STEP_OVER);
@@ -321,11 +347,16 @@ export class DbgengEngine implements Engine {
     const stop = this.pendingStop ?? (this.interruptRequested
       ? { type: 'stopped' as const, reason: 'pause' as const }
       : this.stepping ? { type: 'stopped' as const, reason: 'step' as const } : undefined);
+    const stepKind = this.stepping?.kind;
     this.endStep();
     this.pendingStop = undefined;
     this.interruptRequested = false;
     this.removingBreakpointsFromDeadProcess = false;
-    if (report && stop) this.emit({ ...stop, threadId: this.currentThreadSystemId() });
+    if (report && stop) {
+      const threadId = this.currentThreadSystemId();
+      this.hideFramesNotEntered(threadId, stop, stepKind);
+      this.emit({ ...stop, threadId });
+    }
     return true;
   }
 
@@ -344,7 +375,7 @@ export class DbgengEngine implements Engine {
   /** The frame's registers: the thread's own for the innermost function's frames, what dbgeng unwound for a caller's. */
   registers(threadId: number, frameIndex = 0): RegisterValue[] {
     this.requireStopped('read registers');
-    if (frameIndex === 0) {
+    if (frameIndex === 0 && !this.hidden.get(threadId)) {
       this.selectThread(threadId);
       return this.regs.read();
     }
@@ -354,20 +385,26 @@ export class DbgengEngine implements Engine {
       this.selectThread(threadId);
       return this.regs.read();
     }
-    this.values.scopeTo(threadId, frameIndex);
+    this.values.scopeTo(threadId, this.engineFrameIndex(threadId, frameIndex));
     return this.regs.read(true);
   }
 
   stackFrames(threadId: number, start: number, count: number): StackPage {
     if (this.running) throw new EngineError('notStopped', 'The program is running; pause it to see its call stack.');
     let fetched = this.stacks.get(threadId);
-    while (!fetched || (!fetched.complete && fetched.count < start + count)) {
-      fetched = this.fetch(threadId, Math.max(FIRST_FETCH, (fetched?.count ?? 0) * 2, start + count));
+    const want = start + count + (this.hidden.get(threadId) ?? 0);
+    while (!fetched || (!fetched.complete && fetched.count < want)) {
+      fetched = this.fetch(threadId, Math.max(FIRST_FETCH, (fetched?.count ?? 0) * 2, want));
       this.stacks.set(threadId, fetched);
     }
+    // Inline frames not entered yet (native/engines/stopPosition.ts) are not shown.
+    const hidden = this.hidden.get(threadId) ?? 0;
     const frames: RawFrame[] = [];
-    for (let i = start; i < Math.min(fetched.count, start + count); i++) frames.push(this.frameAt(fetched, i));
-    return { frames, complete: fetched.complete && start + count >= fetched.count, totalFrames: fetched.complete ? fetched.count : undefined };
+    for (let i = start + hidden; i < Math.min(fetched.count, start + hidden + count); i++) {
+      const f = this.frameAt(fetched, i);
+      frames.push(hidden ? { ...f, index: f.index - hidden } : f);
+    }
+    return { frames, complete: fetched.complete && start + hidden + count >= fetched.count, totalFrames: fetched.complete ? fetched.count - hidden : undefined };
   }
 
   resolveSymbol(address: string, inlineFrameContext: number): SymbolResolution {
@@ -389,6 +426,7 @@ export class DbgengEngine implements Engine {
       }
       // One breakpoint for the user, one dbgeng breakpoint per copy of the line (each inlined copy is one).
       for (const address of addresses) kept.push({ id, bp: this.addBreakpoint(id, address) });
+      this.asked.set(id, { line: loc.line });
       bound.push({ id, verified: true, line: loc.line, addresses: addresses.map(hex) });
     }
     this.sourceBps.set(path.toLowerCase(), kept);
@@ -411,7 +449,7 @@ export class DbgengEngine implements Engine {
   setVariable(threadId: number, frameIndex: number, scope: 'locals' | 'registers', name: string, value: string): string {
     if (this.dump) throw dumpReadOnly('change a variable');
     this.requireStopped('change a variable');
-    if (scope === 'locals') return this.values.setLocal(threadId, frameIndex, name, value);
+    if (scope === 'locals') return this.values.setLocal(threadId, this.engineFrameIndex(threadId, frameIndex), name, value);
     const [frame] = this.stackFrames(threadId, frameIndex, 1).frames;
     if (!frame || frame.physicalIndex !== 0) throw new EngineError('unsupported', 'Registers can be set in the frames of the innermost function only.');
     this.selectThread(threadId);
@@ -478,7 +516,7 @@ export class DbgengEngine implements Engine {
 
   evaluate(threadId: number, frameIndex: number, expression: string): Variable {
     this.requireStopped('evaluate an expression');
-    return this.values.evaluate(threadId, frameIndex, expression);
+    return this.values.evaluate(threadId, this.engineFrameIndex(threadId, frameIndex), expression);
   }
 
   setChild(handle: number, name: string, value: string): string {
@@ -489,7 +527,7 @@ export class DbgengEngine implements Engine {
 
   variables(threadId: number, frameIndex: number): Variable[] {
     this.requireStopped('see its variables');
-    return this.values.variables(threadId, frameIndex);
+    return this.values.variables(threadId, this.engineFrameIndex(threadId, frameIndex));
   }
 
   readMemory(address: string, count: number): MemoryBlock {
@@ -530,6 +568,7 @@ export class DbgengEngine implements Engine {
       const addresses = this.withSymbolsLoaded(() => [...new Set([...this.offsetOfName(name), ...this.inlineCopiesOf(name)])]);
       if (addresses.length === 0) return { id, verified: false, line: 0, addresses: [], message: `No function "${name}" in the loaded modules.` };
       for (const address of addresses) this.functionBps.push({ id, bp: this.addBreakpoint(id, address) });
+      this.asked.set(id, { function: name });
       return { id, verified: true, line: 0, addresses: addresses.map(hex) };
     });
   }
@@ -679,6 +718,7 @@ export class DbgengEngine implements Engine {
   /** Lets the debuggee go (run or step): what was read while it was stopped is forgotten first. */
   private run(status: number): void {
     this.stoppedAtException = undefined;
+    this.hidden.clear();
     this.values.forget();
     this.stacks.clear();
     this.dbg.control.call(C.SetExecutionStatus, 'SetExecutionStatus', 'uint32_t status', status);
@@ -701,6 +741,33 @@ export class DbgengEngine implements Engine {
    * frame is still there (nothing else stopped the step), and the next step
    * over is under way.
    */
+  /**
+   * Where the stop shows the user to be (native/engines/stopPosition.ts):
+   * at a breakpoint, the frame it asked for; after a step over or out, the
+   * caller at an inlined call's first instruction, as the dbghelp engine's
+   * steps stop (a step in stops inside, as there).
+   */
+  private hideFramesNotEntered(threadId: number, stop: Omit<PendingStop, 'threadId'>, stepKind: Step['kind'] | undefined): void {
+    if (stop.reason !== 'breakpoint' && !(stop.reason === 'step' && (stepKind === 'over' || stepKind === 'out'))) return;
+    const top = this.stackFrames(threadId, 0, MAX_INLINE_HERE).frames;
+    const physical = top.findIndex((f) => !f.inline);
+    const inline = (physical < 0 ? top : top.slice(0, physical)).map((f) => ({
+      name: f.function ?? '?',
+      start: BigInt(f.instructionOffset) - BigInt(f.displacement ?? 0),
+      line: f.line,
+    }));
+    const pc = BigInt(top[0]?.instructionOffset ?? 0);
+    const hidden = stop.reason === 'breakpoint'
+      ? hiddenAtBreakpoint(inline, pc, (stop.breakpointIds ?? []).flatMap((id: number) => this.asked.get(id) ?? []))
+      : framesBeginningAt(inline, pc);
+    if (hidden) this.hidden.set(threadId, hidden);
+  }
+
+  /** dbgeng's index of the frame the client calls `frameIndex` (inline frames not entered yet are not shown). */
+  private engineFrameIndex(threadId: number, frameIndex: number): number {
+    return frameIndex + (this.hidden.get(threadId) ?? 0);
+  }
+
   private stepOutOfInlineGoesOn(): boolean {
     const step = this.stepping;
     if (!step || step.outOfInlineDepth === undefined || this.pendingStop || this.interruptRequested) return false;
@@ -844,10 +911,8 @@ export class DbgengEngine implements Engine {
    * found, every module's symbols are loaded once (`ld *`) and it is asked again.
    */
   private lineAddresses(path: string, line: number): bigint[] {
-    const forms = [path];
-    if (/^[zZ]:\\/.test(path)) forms.push(path.slice(2).replace(/\\/g, '/'));
     const lookUp = () => {
-      for (const file of forms) {
+      for (const file of this.recordedForms(path)) {
         const found = new Set<bigint>();
         for (const flags of [DEBUG_GSEL_DEFAULT, DEBUG_GSEL_INLINE_CALLSITE]) {
           for (const entry of this.sourceEntries(file, line, flags)) if (entry.line === line) found.add(entry.offset);
@@ -870,6 +935,24 @@ export class DbgengEngine implements Engine {
     this.allSymbolsLoaded = true;
     this.startQuietly(() => this.execute_('ld *'));
     return lookUp();
+  }
+
+  /**
+   * The spellings under which the debug information may record `path`: as
+   * given; in Unix form, for a Z: path of a PDB written on Linux; and every
+   * recorded file it is the end of, whole components, any case and either
+   * separator ("sample.c", "src\\sample.c"), from dbgeng's own dbghelp
+   * session: dbgeng itself matches only whole paths.
+   */
+  private recordedForms(path: string): string[] {
+    const forms = [path];
+    if (/^[zZ]:\\/.test(path)) forms.push(path.slice(2).replace(/\\/g, '/'));
+    if (this.processHandle) {
+      for (const base of this.modules.keys()) {
+        for (const recorded of recordedSourceFiles(this.processHandle, base)) if (sameSourceFile(recorded, path) && !forms.includes(recorded)) forms.push(recorded);
+      }
+    }
+    return forms;
   }
 
   private sourceEntries(file: string, line: number, flags: number): { offset: bigint; line: number }[] {

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -17,9 +18,9 @@ const cli = path.join(repoRoot, 'bin', 'dbgeng-inline.js');
 interface JsonFrame { index: number; name: string; inline: boolean; module: string | null; file: string | null; line: number | null; instructionPointer: string; inlineFrameContext: string }
 interface JsonStop { reason: string; threadId: number; frames: JsonFrame[] }
 
-async function stack(args: string[]): Promise<{ stops: JsonStop[]; code: number; stderr: string }> {
+async function stack(args: string[], cwd = repoRoot): Promise<{ stops: JsonStop[]; code: number; stderr: string }> {
   try {
-    const r = await run(process.execPath, [cli, 'stack', ...args], { timeout: 120_000 });
+    const r = await run(process.execPath, [cli, 'stack', ...args], { timeout: 120_000, cwd });
     return { stops: parse(r.stdout), code: 0, stderr: r.stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -59,6 +60,14 @@ describe('dbgeng-inline stack --json', () => {
     assert.match(out, /^[0-9a-f]{2} \(Inline\)\s+-+ sample!helper \[.*sample\.c @ \d+\]$/m);
     assert.match(out, /^[0-9a-f]{2} \(Inline\)\s+-+ sample!middle/m);
     assert.match(out, /^[0-9a-f]{2} [0-9a-f]{16} [0-9a-f]{16} sample!outer\+0x[0-9a-f]+/m);
+  });
+
+  it('binds --break NAME.c:LINE given from another folder: a bare file name, as gdb and WinDbg take it', async () => {
+    const line = markerLine(fixtureSource('sample.c'), '#BP helper');
+    const { stops, code, stderr } = await stack(['--json', '--break', `sample.c:${line}`, '--', fixtureExe('sample')], os.tmpdir());
+    assert.equal(code, 19, stderr);
+    assert.doesNotMatch(stderr, /not bound/);
+    assert.deepEqual(stops.map((st) => [st.reason, st.frames[0]!.name, st.frames[0]!.line]), [['breakpoint', 'helper', line]]);
   });
 
   it('stops at a FUNCTION breakpoint', async () => {

@@ -29,9 +29,9 @@ const skip = installedPlatform(repoRoot) ? false : "Microsoft's debugger platfor
 interface JsonFrame { name: string; inline: boolean; module: string | null; file: string | null; line: number | null; instructionPointer: string }
 interface JsonStop { reason: string; frames: JsonFrame[] }
 
-async function stack(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+async function stack(args: string[], cwd = repoRoot): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const r = await run(process.execPath, [cli, 'stack', ...args], { timeout: 120_000 });
+    const r = await run(process.execPath, [cli, 'stack', ...args], { timeout: 120_000, cwd });
     return { stdout: r.stdout, stderr: r.stderr, code: 0 };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -58,6 +58,15 @@ for (const engine of ['dbgeng', 'dbghelp'] as const) {
       assert.deepEqual(got.map((f) => f.name), ['helper', 'middle', 'outer', 'main']);
       assert.deepEqual(got, want);
       assert.ok(stops[0]!.frames.slice(0, 4).every((f) => f.module === 'sample'));
+    });
+
+    it('binds --break NAME.c:LINE given from another folder (a bare file name, as gdb and WinDbg take it)', async () => {
+      const line = markerLine(SAMPLE_C, '#BP helper');
+      const { stdout, stderr, code } = await stack(['--engine', engine, '--json', '--break', `sample.c:${line}`, '--', SAMPLE], os.tmpdir());
+      assert.equal(code, 19, stderr);
+      assert.doesNotMatch(stderr, /not bound/);
+      const stops = stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as JsonStop);
+      assert.deepEqual(stops.map((st) => [st.reason, st.frames[0]!.name, st.frames[0]!.line]), [['breakpoint', 'helper', line]]);
     });
   });
 }

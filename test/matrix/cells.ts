@@ -27,6 +27,8 @@ export type CaseId =
   | 'lineCopies' | 'functionCopies'
   // stepping.test.ts
   | 'stepping'
+  // stopPosition.test.ts
+  | 'functionOnTop' | 'lineOnTop'
   // exceptions.test.ts
   | 'exception';
 
@@ -135,9 +137,7 @@ export const cells: Cell[] = [
     skip: noPlatform,
     engine: 'dbgeng',
     encoding: 'windows',
-    cannot: {
-      stepping: "Microsoft's dbgeng ends `next` at the inlined call's first instruction with helper (Inline) already on top: the dbgeng engine does not yet hide an inline frame that begins at the stop's address, as the dbghelp engine does",
-    },
+    cannot: {},
     program: pdbProgram('dbgeng'),
   }),
   realProgramCell({
@@ -162,6 +162,8 @@ export const cells: Cell[] = [
       functionCopies: WINE_FIRST_INSTRUCTION,
       exception: WINE_LOCATION_VIEWS,
       stepping: `${WINE_FIRST_INSTRUCTION}; and main, at its return address, another statement's line than its call's`,
+      functionOnTop: "Wine 8's dbghelp gives the inline frames at that address no caller-side line: middle at its call of helper, and outer at its call of middle, show none",
+      lineOnTop: "Wine 8's dbghelp binds middle's first line (its call of helper) at an address of outer outside the inlined copies, where neither middle nor helper is on the stack",
       dump: NO_DUMPS_IN_DBGHELP,
     },
     program: {
@@ -185,6 +187,8 @@ export const cells: Cell[] = [
       functionCopies: "the double replays seed 004's session of another program: it has no symbols of inline_many",
       exception: "the double replays seed 004's session, whose only stop is a break instruction",
       stepping: "the double's own stepping table is its suite's (test/dap/dbgengDoubleSteps.test.ts); it has no inline_many",
+      functionOnTop: "the double replays seed 004's session of another program: it has no symbols of the sample",
+      lineOnTop: "the double replays seed 004's session of another program: it has no line table of the sample",
     },
     async inlineStop() {
       const r = await startWithDouble();

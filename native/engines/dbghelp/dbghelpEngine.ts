@@ -37,6 +37,7 @@ import { checkProgram, isDirectory } from '../programCheck';
 import { DEFAULT_FILTERS, stopsOnFirstChance } from '../exceptionFilters';
 import { isInlineContext } from '../inlineContext';
 import { describeExceptionStop } from '../exceptionNames';
+import { hiddenAtBreakpoint, type AskedFor, type InlineFrameHere } from '../stopPosition';
 
 const C = Layouts.CONTEXT;
 const CONTEXT_FULL = 0x10000b;
@@ -721,6 +722,8 @@ export class DbghelpEngine implements Engine {
       if (owners.length) {
         this.rewindTo(ev.tid, ev.exceptionAddress);
         const ids = owners.filter((o) => o !== STEP_OWNER);
+        const hidden = hiddenAtBreakpoint(this.inlineFramesAt(ev.exceptionAddress), ev.exceptionAddress, this.askedBy(ids));
+        if (hidden) this.hidden.set(ev.tid, hidden);
         return { stop: true, status: DBG_CONTINUE, report: () => this.emit({ type: 'stopped', reason: 'breakpoint', threadId: ev.tid, breakpointIds: ids }) };
       }
       if (this.pauseRequested) {
@@ -859,6 +862,23 @@ export class DbghelpEngine implements Engine {
       const hit = page.frames.find((f) => f.physicalIndex === physicalIndex && !f.inline);
       if (hit || page.complete || !page.frames.length) return hit;
     }
+  }
+
+  /** The inline frames at `pc`, innermost first, each with its copy's start and its line there (native/engines/stopPosition.ts). */
+  private inlineFramesAt(pc: bigint): InlineFrameHere[] {
+    const symbols = this.symbols!;
+    return symbols.inlineContextsAt(pc).map((c) => {
+      const n = symbols.nameByInlineContext(pc, c);
+      return { name: n?.name ?? '?', start: n ? pc - BigInt(n.displacement) : 0n, line: symbols.lineByInlineContext(pc, c)?.line };
+    });
+  }
+
+  /** What the breakpoints with these ids asked for: a function, or a line (as bound). */
+  private askedBy(ids: number[]): AskedFor[] {
+    const asked: AskedFor[] = [];
+    for (const f of this.functionBreakpoints) if (ids.includes(f.bp.id)) asked.push({ function: f.name });
+    for (const source of this.sources.values()) for (const b of source.breakpoints) if (ids.includes(b.id)) asked.push({ line: b.line });
+    return asked;
   }
 
   /** Where a thread is, for stepping decisions. */

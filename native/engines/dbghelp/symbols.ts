@@ -9,6 +9,7 @@
 import koffi from 'koffi';
 import { dbghelp, ESLFLAG, SYMOPT } from '../../win32/dbghelp';
 import { inlineSiteAddresses } from '../../win32/inlineSites';
+import { recordedSourceFiles } from '../../win32/sourceFiles';
 import { check, k32, type Handle } from '../../win32/kernel32';
 import { Layouts } from '../../win32/layouts';
 import { INLINE_FRAME_CONTEXT_IGNORE } from '../inlineContext';
@@ -309,13 +310,7 @@ export class SymbolSession {
   sourceFiles(base: bigint): string[] {
     let files = this.sourceFileLists.get(base);
     if (files) return files;
-    const found: string[] = [];
-    dbghelp.SymEnumSourceFilesW(this.process, base, null, (info: unknown) => {
-      const ptr = Buffer.from(koffi.view(info, 16)).readBigUInt64LE(8);
-      if (ptr) found.push(koffi.decode.string16(ptr));
-      return 1;
-    }, null);
-    files = found;
+    files = recordedSourceFiles(this.process, base);
     this.sourceFileLists.set(base, files);
     return files;
   }
