@@ -121,6 +121,7 @@ export class DbgengSession extends DebugSession {
       supportsSteppingGranularity: true,
       supportsWriteMemoryRequest: true,
       supportsDisassembleRequest: true,
+      supportsValueFormattingOptions: true,
       exceptionBreakpointFilters: EXCEPTION_FILTERS.map((f) => ({ filter: f.filter, label: f.label, description: f.description, default: f.default })),
       supportTerminateDebuggee: true,
       supportSuspendDebuggee: false,
@@ -391,7 +392,7 @@ export class DbgengSession extends DebugSession {
         }
       }
       if (!threadId) throw errors.noStoppedThread();
-      response.body = await evaluateIn(engine, this.variables, threadId, ref?.frame.index ?? 0, args.expression);
+      response.body = await evaluateIn(engine, this.variables, threadId, ref?.frame.index ?? 0, args.expression, args.format);
     });
   }
 
@@ -452,7 +453,7 @@ export class DbgengSession extends DebugSession {
 
   protected override async variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): Promise<void> {
     await this.run(response, async () => {
-      response.body = { variables: await this.variables.variables(this.requireEngine(), args.variablesReference, args.start, args.count) };
+      response.body = { variables: await this.variables.variables(this.requireEngine(), args.variablesReference, args.start, args.count, args.format) };
     });
   }
 

@@ -9,6 +9,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { EngineClient, Variable } from '../native/api';
 import { errors } from './errors';
+import { formatValue } from './valueFormat';
 import type { FrameRef } from './stack/frameStore';
 
 type ScopeKind = 'locals' | 'arguments' | 'registers';
@@ -30,15 +31,15 @@ export class VariableStore {
     return [make('Locals', 'locals', 'locals'), make('Arguments', 'arguments', 'arguments'), make('Registers', 'registers', 'registers')];
   }
 
-  async variables(engine: EngineClient, reference: number, start?: number, count?: number): Promise<DebugProtocol.Variable[]> {
+  async variables(engine: EngineClient, reference: number, start?: number, count?: number, format?: DebugProtocol.ValueFormat): Promise<DebugProtocol.Variable[]> {
     const h = this.handles.get(reference);
     if (!h) throw errors.unknownVariables(reference);
-    if (h.kind === 'parts') return (await engine.children(h.handle, start, count)).map((v) => this.toDap(v, partExpression(h.expression, v)));
+    if (h.kind === 'parts') return (await engine.children(h.handle, start, count)).map((v) => this.toDap(v, partExpression(h.expression, v), format));
     if (h.kind === 'registers') {
-      return (await engine.registers(h.threadId, h.frameIndex)).map((r) => ({ name: r.name, value: r.value, variablesReference: 0, evaluateName: `$${r.name}` }));
+      return (await engine.registers(h.threadId, h.frameIndex)).map((r) => ({ name: r.name, value: formatValue(r.value, 'unsigned __int64', format), variablesReference: 0, evaluateName: `$${r.name}` }));
     }
     const wanted = h.kind === 'locals' ? 'local' : 'parameter';
-    return (await engine.variables(h.threadId, h.frameIndex)).filter((v) => v.kind === wanted).map((v) => this.toDap(v, v.name));
+    return (await engine.variables(h.threadId, h.frameIndex)).filter((v) => v.kind === wanted).map((v) => this.toDap(v, v.name, format));
   }
 
   async setVariable(engine: EngineClient, reference: number, name: string, value: string): Promise<string> {
@@ -51,12 +52,12 @@ export class VariableStore {
   /**
    * A value as DAP shows it; one with parts gets a reference to them (with
    * its counts, for paging). `expression` names it in the frame, for "Add
-   * to Watch" and "Copy as Expression".
+   * to Watch" and "Copy as Expression". `format`: the client's (hex).
    */
-  toDap(v: Variable, expression: string): DebugProtocol.Variable & { type?: string } {
+  toDap(v: Variable, expression: string, format?: DebugProtocol.ValueFormat): DebugProtocol.Variable & { type?: string } {
     return {
       name: v.name,
-      value: v.value,
+      value: formatValue(v.value, v.type, format),
       type: v.type,
       evaluateName: expression,
       variablesReference: v.childrenHandle === undefined ? 0 : this.add({ kind: 'parts', handle: v.childrenHandle, expression }),

@@ -143,14 +143,17 @@ export class DbgengEngine implements Engine {
   private readonly modules = new Map<bigint, { name: string; path: string }>();
 
   /**
-   * `breakInWithDebugBreakProcess`: pause with kernel32's DebugBreakProcess
-   * instead of SetInterrupt (Microsoft's dbgeng under Wine; see pause()).
+   * `wineHostsMicrosoftDbgeng`: this is Microsoft's dbgeng under Wine, where
+   * pause breaks in with kernel32's DebugBreakProcess instead of
+   * SetInterrupt (see pause()), and what makes dbgeng throw a C++ exception
+   * Wine does not deliver (bp/bu on inline-only functions, bad expressions)
+   * is answered before dbgeng sees it (refusedUnderWine, expressionVetting.ts).
    */
   constructor(
     private readonly emit: EventSink,
     private readonly dbg: DbgengInterfaces,
     private readonly reason: string,
-    private readonly breakInWithDebugBreakProcess = false,
+    private readonly wineHostsMicrosoftDbgeng = false,
   ) {
     const report = (what: string) => (slot: number, e: unknown) =>
       this.emit({ type: 'output', category: 'console', text: `A ${what} callback (slot ${slot}) failed and returned E_FAIL to dbgeng: ${(e as Error).message}\n` });
@@ -178,7 +181,8 @@ export class DbgengEngine implements Engine {
       if (/^Unable to remove breakpoint\b/.test(text)) this.removingBreakpointsFromDeadProcess = true;
       if (this.exitCode === undefined && !this.removingBreakpointsFromDeadProcess) this.emit({ type: 'output', category: 'console', text });
     }, report('output'));
-    this.values = new FrameValues(dbg.symbols, (threadId) => this.selectThread(threadId));
+    this.values = new FrameValues(dbg.symbols, (threadId) => this.selectThread(threadId),
+      wineHostsMicrosoftDbgeng ? { isGlobal: (name) => this.offsetOfName(name).length > 0 } : undefined);
     this.regs = new Registers(dbg.registers);
     this.disassembler = new Disassembler(dbg.control);
     dbg.symbols.call(S.AddSymbolOptions, 'AddSymbolOptions', 'uint32_t options', SYMOPT_LOAD_LINES);
@@ -313,7 +317,7 @@ export class DbgengEngine implements Engine {
     if (this.dump) throw dumpReadOnly('pause');
     if (!this.running || this.exited) return;
     this.interruptRequested = true;
-    if (this.breakInWithDebugBreakProcess) {
+    if (this.wineHostsMicrosoftDbgeng) {
       // Microsoft's dbgeng under Wine: SetInterrupt(DEBUG_INTERRUPT_ACTIVE)
       // returns S_OK but no break-in ever arrives (measured: nothing within
       // 15 s). DebugBreakProcess, which Wine implements (the dbghelp engine
@@ -500,7 +504,7 @@ export class DbgengEngine implements Engine {
    * breakpoint. On Windows dbgeng answers it itself.
    */
   private refusedUnderWine(command: string): string | undefined {
-    if (!this.breakInWithDebugBreakProcess) return undefined;
+    if (!this.wineHostsMicrosoftDbgeng) return undefined;
     const m = /^\s*b[pu](?:\d+)?\s+(?:\/\S+\s+)*([^\s!]+)!(\S+)/i.exec(command);
     if (!m) return undefined;
     const [, moduleName, fn] = m;
@@ -516,6 +520,11 @@ export class DbgengEngine implements Engine {
 
   evaluate(threadId: number, frameIndex: number, expression: string): Variable {
     this.requireStopped('evaluate an expression');
+    // A register alone (rax, $rax, @rax) is the frame's, as the Registers scope shows it: dbgeng's
+    // symbol groups take no registers (and under Wine the attempt ends the process).
+    const register = /^\s*[$@]?([a-z][a-z0-9]*)\s*$/i.exec(expression)?.[1]?.toLowerCase();
+    const value = register ? this.registers(threadId, frameIndex).find((r) => r.name === register) : undefined;
+    if (value) return { name: expression.trim(), kind: 'value', type: 'unsigned __int64', value: value.value };
     return this.values.evaluate(threadId, this.engineFrameIndex(threadId, frameIndex), expression);
   }
 
@@ -680,7 +689,7 @@ export class DbgengEngine implements Engine {
     const handle = [0n];
     const hr = this.dbg.sysobj.invoke(SO.GetCurrentProcessHandle, 'GetCurrentProcessHandle', '_Out_ uint64_t *handle', handle);
     if (hr >= 0) this.processHandle = BigInt(handle[0] as bigint);
-    else if (this.breakInWithDebugBreakProcess) throw new ComError('IDebugSystemObjects::GetCurrentProcessHandle', hr);
+    else if (this.wineHostsMicrosoftDbgeng) throw new ComError('IDebugSystemObjects::GetCurrentProcessHandle', hr);
   }
 
   /**
@@ -1005,7 +1014,7 @@ export class DbgengEngine implements Engine {
   }
 
   private onException(code: number, address: bigint, firstChance: boolean, parameters: bigint[]): number {
-    if (this.interruptRequested && this.breakInWithDebugBreakProcess && code >>> 0 === BREAK_INSTRUCTION) {
+    if (this.interruptRequested && this.wineHostsMicrosoftDbgeng && code >>> 0 === BREAK_INSTRUCTION) {
       // The break-in pause() asked for.
       this.pendingStop = { type: 'stopped', reason: 'pause' };
       return DEBUG_STATUS.BREAK;

@@ -16,7 +16,8 @@ import type { Variable } from '../engines/engine';
 import { EngineError } from '../engines/engineError';
 import { ComError, ComPtr, describeHResult } from './com';
 import { Slots } from './slots';
-import { DEBUG_ANY_ID, DEBUG_SYMBOL, SymbolGroup, type Anchor } from './symbolGroup';
+import { vetForDbgeng } from './expressionVetting';
+import { DEBUG_ANY_ID, DEBUG_SYMBOL, SymbolGroup, VALUE_UNAVAILABLE, type Anchor } from './symbolGroup';
 
 const S = Slots.IDebugSymbols5;
 const DEBUG_SCOPE_GROUP_ARGUMENTS = 0x1;
@@ -46,6 +47,8 @@ export class FrameValues {
     private readonly symbols: ComPtr,
     /** Makes the thread dbgeng's current one (scope frames are per thread). */
     private readonly selectThread: (threadId: number) => void,
+    /** Microsoft's dbgeng under Wine: expressions are vetted first (expressionVetting.ts), globals known by this. */
+    private readonly vetExpressions?: { isGlobal: (name: string) => boolean },
   ) {}
 
   variables(threadId: number, frameIndex: number): Variable[] {
@@ -71,8 +74,9 @@ export class FrameValues {
   }
 
   evaluate(threadId: number, frameIndex: number, expression: string): Variable {
-    const text = expression.trim();
+    let text = expression.trim();
     if (!text) throw new EngineError('badExpression', 'The expression is empty.');
+    if (this.vetExpressions) text = vetForDbgeng(text, this.scopeNames(threadId, frameIndex), this.vetExpressions.isGlobal);
     const fg = this.watchGroup(threadId, frameIndex);
     const kept = fg.kept?.get(text);
     if (kept && kept.index >= 0) return this.describe(fg, kept.index, fg.group.parameters(kept.index, 1)[0]!, 'value');
@@ -81,7 +85,7 @@ export class FrameValues {
       index = fg.group.add(text);
     } catch (e) {
       if (!(e instanceof ComError)) throw e;
-      throw new EngineError('badExpression', `Cannot evaluate "${text}" in this frame: dbgeng's expression evaluator rejected it (${describeHResult(e.hr)}). Check the names: only this frame's locals and parameters are in scope.`);
+      throw new EngineError('badExpression', `dbgeng's expression evaluator rejected it in this frame (${describeHResult(e.hr)}). Check the names: this frame's locals and parameters and the program's globals are in scope.`);
     }
     const [p] = fg.group.parameters(index, 1);
     const v = this.describe(fg, index, p!, 'value');
@@ -89,6 +93,17 @@ export class FrameValues {
     if (v.childrenHandle === undefined) fg.group.remove(index);
     else (fg.kept ??= new Map()).set(text, this.handles.get(v.childrenHandle)!.anchor);
     return v;
+  }
+
+  /** The frame's own locals and parameters, and whether each has a value at this address. */
+  private scopeNames(threadId: number, frameIndex: number): Map<string, { unavailable: boolean }> {
+    const fg = this.scopeGroup(threadId, frameIndex);
+    const params = fg.group.parameters(0, fg.group.count());
+    const names = new Map<string, { unavailable: boolean }>();
+    params.forEach((p, i) => {
+      if (p.parent === DEBUG_ANY_ID) names.set(fg.group.name(i), { unavailable: fg.group.valueText(i) === VALUE_UNAVAILABLE });
+    });
+    return names;
   }
 
   setLocal(threadId: number, frameIndex: number, name: string, value: string): string {

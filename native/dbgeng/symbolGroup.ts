@@ -16,7 +16,7 @@ const G = Slots.IDebugSymbolGroup2;
 const P = DbgengLayouts.DEBUG_SYMBOL_PARAMETERS;
 const TEXT_CHARS = 256;
 /** What a variable with no location here shows, as the dbghelp engine (and WinDbg's dv) writes it. */
-const VALUE_UNAVAILABLE = '<value unavailable>';
+export const VALUE_UNAVAILABLE = '<value unavailable>';
 export const DEBUG_ANY_ID = 0xffffffff;
 
 export const DEBUG_SYMBOL = {

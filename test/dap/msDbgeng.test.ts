@@ -109,6 +109,17 @@ describe("Microsoft's dbgeng on a PDB program: stack, values, steps, dump", { sk
     assert.equal(r.body.result, '6');
   });
 
+  it('answers a bad expression, an optimized-out parameter and a register itself, and the session goes on (under Wine dbgeng would end it)', async () => {
+    const evaluate = (expression: string) => s.dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression, frameId: frames[0]!.id, context: 'hover' });
+    await assert.rejects(evaluate('nosuch'), /"nosuch" is not a local or parameter of this frame/);
+    await assert.rejects(evaluate('h +'), /Cannot evaluate "h \+"/);
+    await assert.rejects(evaluate('x'), /value unavailable/);
+    const rip = (await evaluate('rip')).body.result;
+    assert.equal(BigInt(rip), BigInt(frames[0]!.instructionPointerReference!));
+    assert.equal((await evaluate('sink + h')).body.result, String(Number((await evaluate('sink')).body.result) + 6));
+    assert.equal((await evaluate('h + 0n10')).body.result, '16');
+  });
+
   it("passes the raw InlineFrameContext through, decoded in Microsoft's encoding", async () => {
     const raw = (await s.dap.request('rawInlineFrameContext', { threadId: stop.body.threadId })).body as {
       encoding: string; frames: { inlineFrameContext: string; decoded: { frameTypeNames: string[]; frameId: number; frameSignature: number } }[];

@@ -22,7 +22,7 @@ import { SEED_004_STACK } from '../support/seed004';
 /** The cases of the matrix, by the file that holds them. */
 export type CaseId =
   // inlineStop.test.ts: one stop inside an inline frame
-  | 'stack' | 'rawContext' | 'console' | 'locals' | 'evaluate' | 'dump' | 'stepOut' | 'exit'
+  | 'stack' | 'rawContext' | 'console' | 'locals' | 'evaluate' | 'hex' | 'dump' | 'stepOut' | 'exit'
   // inlineCopies.test.ts: a function inlined into three callers
   | 'lineCopies' | 'functionCopies'
   // stepping.test.ts
@@ -158,6 +158,7 @@ export const cells: Cell[] = [
       stepOut: WINE_CALLER_LINES,
       locals: WINE_LOCATION_LISTS,
       evaluate: WINE_LOCATION_LISTS,
+      hex: WINE_LOCATION_LISTS,
       lineCopies: WINE_FIRST_INSTRUCTION,
       functionCopies: WINE_FIRST_INSTRUCTION,
       exception: WINE_LOCATION_VIEWS,
@@ -178,7 +179,9 @@ export const cells: Cell[] = [
     skip: false,
     engine: 'dbgeng',
     encoding: 'windows',
-    cannot: {},
+    cannot: {
+      hex: 'the double\'s symbol group knows names, not arithmetic: AddSymbolWide("only_in_helper + 0n10") answers E_INVALIDARG',
+    },
     lacks: {
       console: "the double answers every command with \"executed: <command>\"; WinDbg's own k text is Microsoft's dbgeng's (its cell)",
       dump: 'the double opens a fixed fake dump (test/dap/dbgengDoubleDump.test.ts) and writes none',

@@ -73,6 +73,19 @@ for (const cell of cells) {
       assert.equal(r.body.result, stop.local.value);
     });
 
+    it("shows that local in hex when the client asks (VS Code's hex toggle), and reads WinDbg's 0n decimal in expressions", caseOptions(cell, 'hex'), async () => {
+      const frameId = stop.frames[0]!.id;
+      const hex = `0x${Number(stop.local.value).toString(16)}`;
+      const scopes = (await s().dap.request<DebugProtocol.ScopesResponse>('scopes', { frameId })).body.scopes;
+      const locals = scopes.find((x) => x.name === 'Locals')!;
+      const vars = (await s().dap.request<DebugProtocol.VariablesResponse>('variables', { variablesReference: locals.variablesReference, format: { hex: true } })).body.variables;
+      assert.equal(vars.find((x) => x.name === stop.local.name)?.value, hex);
+      const r = await s().dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: stop.local.name, frameId, context: 'watch', format: { hex: true } });
+      assert.equal(r.body.result, hex);
+      const sum = await s().dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: `${stop.local.name} + 0n10`, frameId, context: 'watch' });
+      assert.equal(sum.body.result, String(Number(stop.local.value) + 10));
+    });
+
     it('writes a minidump at the stop that opens to the same stack', caseOptions(cell, 'dump'), async () => {
       const dump = path.join(os.tmpdir(), `dbgeng-inline-matrix-${process.pid}.dmp`);
       try {

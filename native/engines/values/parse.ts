@@ -4,7 +4,7 @@
  * minus assignment, calls, the comma and the conditional operator (an
  * expression here has no side effects):
  *   names (locals, parameters), registers ($rax, @rax, or rax when no
- *   variable has that name), integer literals (decimal, 0x hex, suffixes
+ *   variable has that name), integer literals (decimal, 0x hex, WinDbg's 0n decimal, suffixes
  *   u/l ignored), floating literals, character literals ('a'),
  *   postfix . -> [], unary - + ! ~ * & and casts to base and pointer types
  *   ((int)x, (unsigned char *)p, (struct point *)q), and the binary
@@ -60,9 +60,11 @@ export function tokenize(text: string): Token[] {
       i += float[0].length;
       continue;
     }
-    const int = /^(0x[0-9a-f]+|\d+)(?![0-9a-z_])|^(0x[0-9a-f]+|\d+)[ul]+(?![0-9a-z_])/i.exec(rest);
+    // C's decimal and 0x literals, and WinDbg's 0n decimal (what dbgeng writes and WinDbg users type).
+    const int = /^(0x[0-9a-f]+|0n\d+|\d+)(?![0-9a-z_])|^(0x[0-9a-f]+|0n\d+|\d+)[ul]+(?![0-9a-z_])/i.exec(rest);
     if (int) {
-      tokens.push({ kind: 'int', value: BigInt(int[1] ?? int[2]!), at: i });
+      const text = int[1] ?? int[2]!;
+      tokens.push({ kind: 'int', value: BigInt(/^0n/i.test(text) ? text.slice(2) : text), at: i });
       i += int[0].length;
       continue;
     }
