@@ -113,7 +113,10 @@ async function printStop(dap: DapClient, stop: DebugProtocol.StoppedEvent, json:
   const trace = await dap.request<DebugProtocol.StackTraceResponse>('stackTrace', { threadId, startFrame: 0, levels: 0 });
   const rows = raw.frames.map((f, k) => {
     const d = trace.body.stackFrames[k];
-    return { ...f, file: d?.source?.path ?? f.file, line: d?.line || f.line };
+    // The adapter's stack names a file only where it is on this machine (adapter/stack/sources.ts);
+    // a recorded path that is not (Wine's own DLLs record "dlls/kernel32/thread.c") is not printed.
+    const file = d ? d.source?.path : f.file;
+    return { ...f, file, line: d?.line || f.line };
   });
   if (json) {
     process.stdout.write(JSON.stringify({

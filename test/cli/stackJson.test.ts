@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -68,6 +69,19 @@ describe('dbgeng-inline stack --json', () => {
     assert.equal(code, 19, stderr);
     assert.doesNotMatch(stderr, /not bound/);
     assert.deepEqual(stops.map((st) => [st.reason, st.frames[0]!.name, st.frames[0]!.line]), [['breakpoint', 'helper', line]]);
+  });
+
+  it('names no file that is not on this machine, in JSON or in the k table (Wine\'s DLLs record paths like dlls/kernel32/thread.c)', async () => {
+    const src = fixtureSource('sample.c');
+    const args = ['--break', `${src}:${markerLine(src, '#BP helper')}`, '--', fixtureExe('sample')];
+    const { stops } = await stack(['--json', ...args]);
+    const frames = stops.flatMap((st) => st.frames);
+    assert.ok(frames.some((f) => f.module === 'kernel32'), 'the stack reaches into kernel32');
+    for (const f of frames) if (f.file !== null) assert.ok(fs.existsSync(f.file), `${f.name}: ${f.file}`);
+    const text = await run(process.execPath, [cli, 'stack', ...args], { timeout: 120_000 }).catch((e) => e as { stdout: string });
+    const named = [...(text as { stdout: string }).stdout.matchAll(/\[(.+) @ \d+\]$/gm)].map((m) => m[1]!);
+    assert.ok(named.length > 0);
+    for (const file of named) assert.ok(fs.existsSync(file), file);
   });
 
   it('stops at a FUNCTION breakpoint', async () => {

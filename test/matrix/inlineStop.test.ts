@@ -35,6 +35,10 @@ for (const cell of cells) {
       assert.ok(INLINE.test(stop.frames[0]!.name), 'the stop is inside an inline frame');
     });
 
+    it('gives a frame a source path only where the file is on this machine', caseOptions(cell, 'sourcePaths'), () => {
+      for (const f of stop.frames) if (f.source?.path) assert.ok(fs.existsSync(f.source.path), `${f.name}: ${f.source.path}`);
+    });
+
     it("passes each frame's raw InlineFrameContext through, decoded in the engine's encoding", caseOptions(cell, 'rawContext'), async () => {
       const raw = (await s().dap.request('rawInlineFrameContext', { threadId: stop.threadId })).body as RawInlineFrameContextBody;
       assert.equal(raw.encoding, cell.encoding);
