@@ -26,6 +26,7 @@ import { VariableStore } from './variables';
 import { BreakpointPolicies } from './breakpointPolicies';
 import { runCommand, type ConsoleState } from './console/commands';
 import { evaluateIn } from './evaluate';
+import { completions } from './console/completions';
 import { stackTrace } from './stack/stackTrace';
 import { recordedPathOf, SourceFiles, type SourceOf } from './stack/sources';
 
@@ -122,6 +123,7 @@ export class DbgengSession extends DebugSession {
       supportsWriteMemoryRequest: true,
       supportsDisassembleRequest: true,
       supportsValueFormattingOptions: true,
+      supportsCompletionsRequest: true,
       exceptionBreakpointFilters: EXCEPTION_FILTERS.map((f) => ({ filter: f.filter, label: f.label, description: f.description, default: f.default })),
       supportTerminateDebuggee: true,
       supportSuspendDebuggee: false,
@@ -441,6 +443,20 @@ export class DbgengSession extends DebugSession {
     this.boundBreakpoints.set('functions', editor.map((b, i) => ({ id: editorIds[i]!, where: `function ${names[i]}`, verified: b.verified, addresses: b.addresses, line: b.line, message: b.message })));
     this.boundBreakpoints.set('console', fromConsole.map((b, i) => ({ id: consoleIds[i]!, where: `bp ${this.consoleFunctionBreakpoints[i]}`, verified: b.verified, addresses: b.addresses })));
     return bound.map((b, i) => ({ ...b, id: i < editor.length ? editorIds[i]! : consoleIds[i - editor.length]! }));
+  }
+
+  protected override async completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): Promise<void> {
+    await this.run(response, async () => {
+      const engine = this.requireEngine();
+      const ref = args.frameId !== undefined ? this.frames.get(args.frameId) : undefined;
+      const threadId = ref?.threadId ?? this.lastStoppedThread;
+      const frameIndex = ref?.frame.index ?? 0;
+      // Names only while stopped; the commands always.
+      const stopped = threadId !== undefined && threadId !== 0;
+      const names = stopped ? (await engine.variables(threadId, frameIndex).catch(() => [])).map((v) => v.name) : [];
+      const registers = stopped ? (await engine.registers(threadId, frameIndex).catch(() => [])).map((r) => r.name) : [];
+      response.body = { targets: completions(args.text, args.column, { engineKind: this.engineKind, names, registers }) };
+    });
   }
 
   protected override async scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): Promise<void> {

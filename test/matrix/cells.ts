@@ -22,7 +22,7 @@ import { SEED_004_STACK } from '../support/seed004';
 /** The cases of the matrix, by the file that holds them. */
 export type CaseId =
   // inlineStop.test.ts: one stop inside an inline frame
-  | 'stack' | 'sourcePaths' | 'rawContext' | 'console' | 'locals' | 'evaluate' | 'hex' | 'dump' | 'stepOut' | 'exit'
+  | 'stack' | 'sourcePaths' | 'rawContext' | 'console' | 'locals' | 'evaluate' | 'hex' | 'completions' | 'dump' | 'stepOut' | 'exit'
   // inlineCopies.test.ts: a function inlined into three callers
   | 'lineCopies' | 'functionCopies'
   // stepping.test.ts

@@ -90,6 +90,16 @@ for (const cell of cells) {
       assert.equal(sum.body.result, String(Number(stop.local.value) + 10));
     });
 
+    it("completes the inline frame's own local and the console's commands in the Debug Console", caseOptions(cell, 'completions'), async () => {
+      assert.equal(s().capabilities.supportsCompletionsRequest, true);
+      const frameId = stop.frames[0]!.id;
+      const typed = `1 + ${stop.local.name.slice(0, 1)}`;
+      const names = (await s().dap.request<DebugProtocol.CompletionsResponse>('completions', { text: typed, column: typed.length + 1, frameId })).body.targets.map((t) => t.label);
+      assert.ok(names.includes(stop.local.name), names.join(', '));
+      const commands = (await s().dap.request<DebugProtocol.CompletionsResponse>('completions', { text: '.fr', column: 4, frameId })).body.targets.map((t) => t.label);
+      assert.deepEqual(commands, ['.frame']);
+    });
+
     it('writes a minidump at the stop that opens to the same stack', caseOptions(cell, 'dump'), async () => {
       const dump = path.join(os.tmpdir(), `dbgeng-inline-matrix-${process.pid}.dmp`);
       try {
