@@ -17,6 +17,7 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   dbgengPath?: unknown;
   /** Read by the client, which starts the adapter on that dbghelp (client/platformChoice.ts); checked here. */
   dbghelpPath?: unknown;
+  sourceFileMap?: unknown;
 }
 
 export interface LaunchConfig {
@@ -31,6 +32,8 @@ export interface LaunchConfig {
   engine: 'auto' | 'dbgeng' | 'dbghelp';
   /** A dbgeng.dll to use instead of the system's. */
   dbgengPath?: string;
+  /** Recorded source path prefix -> local prefix (adapter/sourceFileMap.ts). */
+  sourceFileMap: Record<string, string>;
 }
 
 export interface AttachArguments extends DebugProtocol.AttachRequestArguments {
@@ -40,6 +43,7 @@ export interface AttachArguments extends DebugProtocol.AttachRequestArguments {
   dbgengPath?: unknown;
   /** Read by the client, which starts the adapter on that dbghelp (client/platformChoice.ts); checked here. */
   dbghelpPath?: unknown;
+  sourceFileMap?: unknown;
 }
 
 export interface AttachConfig {
@@ -47,6 +51,16 @@ export interface AttachConfig {
   stopOnEntry: boolean;
   engine: 'auto' | 'dbgeng' | 'dbghelp';
   dbgengPath?: string;
+  sourceFileMap: Record<string, string>;
+}
+
+/** `sourceFileMap`: an object of recorded prefix -> local prefix, both strings. */
+function parseSourceFileMap(v: unknown): Record<string, string> {
+  if (v === undefined) return {};
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || !Object.values(v).every((x) => typeof x === 'string')) {
+    throw errors.badAttribute('sourceFileMap', 'an object mapping the path prefix the debug information records to the local one, for example {"/build/src": "/home/me/src"}');
+  }
+  return v as Record<string, string>;
 }
 
 export function parseAttachConfig(a: AttachArguments): AttachConfig {
@@ -59,7 +73,7 @@ export function parseAttachConfig(a: AttachArguments): AttachConfig {
   if (engine !== 'auto' && engine !== 'dbgeng' && engine !== 'dbghelp') throw errors.badAttribute('engine', '"auto", "dbgeng" or "dbghelp"');
   if (a.dbgengPath !== undefined && typeof a.dbgengPath !== 'string') throw errors.badAttribute('dbgengPath', 'the path of a dbgeng.dll (a string)');
   if (a.dbghelpPath !== undefined && typeof a.dbghelpPath !== 'string') throw errors.badAttribute('dbghelpPath', 'the path of a dbghelp.dll (a string)');
-  return { processId: pid, stopOnEntry: a.stopOnEntry === true, engine, dbgengPath: a.dbgengPath as string | undefined };
+  return { processId: pid, stopOnEntry: a.stopOnEntry === true, engine, dbgengPath: a.dbgengPath as string | undefined, sourceFileMap: parseSourceFileMap(a.sourceFileMap) };
 }
 
 export function parseLaunchConfig(a: LaunchArguments): LaunchConfig {
@@ -79,6 +93,7 @@ export function parseLaunchConfig(a: LaunchArguments): LaunchConfig {
   if (a.dbghelpPath !== undefined && typeof a.dbghelpPath !== 'string') throw errors.badAttribute('dbghelpPath', 'the path of a dbghelp.dll (a string)');
   return {
     dbgengPath: a.dbgengPath as string | undefined,
+    sourceFileMap: parseSourceFileMap(a.sourceFileMap),
     program: dumpFile === undefined ? a.program as string : '',
     dumpFile,
     args: args as string[],

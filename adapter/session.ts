@@ -26,6 +26,7 @@ import { VariableStore } from './variables';
 import { BreakpointPolicies } from './breakpointPolicies';
 import { runCommand, type ConsoleState } from './console/commands';
 import { evaluateIn } from './evaluate';
+import { SourceFileMap } from './sourceFileMap';
 import { completions } from './console/completions';
 import { stackTrace } from './stack/stackTrace';
 import { recordedPathOf, SourceFiles, type SourceOf } from './stack/sources';
@@ -40,7 +41,13 @@ export class DbgengSession extends DebugSession {
   private paths: PathMapper = identityPaths;
   /** Files the debug information names: with a path where they are on this machine (see stack/sources.ts). */
   private readonly sourceFiles = new SourceFiles((enginePath) => fs.existsSync(enginePath));
-  private readonly sourceOf: SourceOf = (engineFile) => this.sourceFiles.source(engineFile, this.paths.toClient(engineFile));
+  /** The session's sourceFileMap: recorded files shown as their local copies, breakpoints' files given as recorded. */
+  private sourceMap = new SourceFileMap();
+  private readonly sourceOf: SourceOf = (engineFile) => {
+    if (this.sourceMap.empty) return this.sourceFiles.source(engineFile, this.paths.toClient(engineFile));
+    const local = this.sourceMap.toLocal(this.paths.toClient(engineFile));
+    return this.sourceFiles.source(this.paths.toEngine(local), local);
+  };
   private readonly frames = new FrameStore();
   private readonly variables = new VariableStore();
   private readonly policies = new BreakpointPolicies();
@@ -165,6 +172,7 @@ export class DbgengSession extends DebugSession {
   protected override async attachRequest(response: DebugProtocol.AttachResponse, args: DebugProtocol.AttachRequestArguments): Promise<void> {
     await this.run(response, async () => {
       const config = parseAttachConfig(args as AttachArguments);
+      this.sourceMap = new SourceFileMap(config.sourceFileMap);
       const engine = await this.startEngine(config.engine, config.dbgengPath);
       const result = await this.orRelease(engine.attach(config.processId));
       this.attached = true;
@@ -184,6 +192,7 @@ export class DbgengSession extends DebugSession {
 
   /** Starts an engine thread and the program under it, stopped at the loader breakpoint (or opens the crash dump). */
   private async launchProgram(config: LaunchConfig, what: string): Promise<void> {
+    this.sourceMap = new SourceFileMap(config.sourceFileMap);
     const engine = await this.startEngine(config.engine, config.dbgengPath);
     if (config.dumpFile !== undefined) {
       const result = await this.orRelease(engine.openDump(this.paths.toEngine(config.dumpFile)));
@@ -277,7 +286,10 @@ export class DbgengSession extends DebugSession {
   private async bindSourceBreakpoints(args: DebugProtocol.SetBreakpointsArguments): Promise<DebugProtocol.Breakpoint[]> {
     const sourcePath = args.source.path!;
     const lines = (args.breakpoints ?? args.lines?.map((line) => ({ line })) ?? []).map((b) => ({ line: b.line }));
-    const bound = await this.requireEngine().setSourceBreakpoints(this.paths.toEngine(sourcePath), lines);
+    const enginePath = this.paths.toEngine(this.sourceMap.toRecorded(sourcePath));
+    const bound = (await this.requireEngine().setSourceBreakpoints(enginePath, lines))
+      // The engine's messages name the file as it was given the file (under Wine, Z:\...): say it as the user did.
+      .map((b) => (b.message ? { ...b, message: inClientTerms(b.message, enginePath, sourcePath) } : b));
     const specs = args.breakpoints ?? lines;
     this.policies.replace(`source:${sourcePath.toLowerCase()}`, bound.map((b, i) => ({ id: b.id, spec: specs[i] ?? { line: b.line } })));
     const key = `source:${sourcePath}`;
@@ -670,3 +682,11 @@ export class DbgengSession extends DebugSession {
     }
   }
 }
+
+/** `text` with the engine's spelling of a file, and of its folder, replaced by the client's. */
+function inClientTerms(text: string, enginePath: string, clientPath: string): string {
+  if (enginePath === clientPath) return text;
+  const dir = (p: string) => p.replace(/[\\/][^\\/]*$/, '');
+  return text.split(enginePath).join(clientPath).split(`"${dir(enginePath)}"`).join(`"${dir(clientPath)}"`);
+}
+

@@ -122,7 +122,8 @@ function compileCommand(toolchain, cxx) {
 export function fixtureFlags(sourceText) {
   const firstLine = sourceText.split(/\r?\n/, 1)[0];
   const m = /^\s*\/\/\s*fixture-flags:(.*)$/.exec(firstLine);
-  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
+  // {src}: the sources' folder on this machine (for -fdebug-prefix-map).
+  return m ? m[1].trim().split(/\s+/).filter(Boolean).map((f) => f.replaceAll('{src}', fixturesSrc)) : [];
 }
 
 /**

@@ -40,7 +40,7 @@ import { describeExceptionStop } from '../engines/exceptionNames';
 import { inlineSiteAddresses } from '../win32/inlineSites';
 import { framesBeginningAt, hiddenAtBreakpoint, type AskedFor } from '../engines/stopPosition';
 import { recordedSourceFiles } from '../win32/sourceFiles';
-import { sameSourceFile } from '../engines/sourcePaths';
+import { sameSourceFile, unboundLineMessage } from '../engines/sourcePaths';
 
 /** Inline frames looked at, at most, for the frames a stop hides. */
 const MAX_INLINE_HERE = 16;
@@ -425,7 +425,8 @@ export class DbgengEngine implements Engine {
       const id = this.nextBreakpointId++;
       const addresses = this.lineAddresses(path, loc.line);
       if (!addresses.length) {
-        bound.push({ id, verified: false, line: loc.line, addresses: [], message: `No code for line ${loc.line} of ${path} in the loaded modules.` });
+        const recorded = this.processHandle ? [...this.modules.keys()].flatMap((base) => recordedSourceFiles(this.processHandle, base)) : [];
+        bound.push({ id, verified: false, line: loc.line, addresses: [], message: unboundLineMessage(path, loc.line, recorded, false) });
         continue;
       }
       // One breakpoint for the user, one dbgeng breakpoint per copy of the line (each inlined copy is one).

@@ -22,3 +22,19 @@ export function sameSourceFile(a: string, b: string): boolean {
   for (let i = 1; i <= n; i++) if (x[x.length - i] !== y[y.length - i]) return false;
   return true;
 }
+
+/**
+ * Why a line breakpoint bound nowhere, and what to do. `recorded`: the
+ * source files the loaded modules' debug information records; one with the
+ * same file name in another folder is most likely the user's file built
+ * elsewhere, and "sourceFileMap" from its folder to the user's binds it.
+ */
+export function unboundLineMessage(path: string, line: number, recorded: string[], pending: boolean): string {
+  const name = pathComponents(path).at(-1);
+  const alike = [...new Set(recorded.filter((r) => pathComponents(r).at(-1) === name && !sameSourceFile(r, path)))].slice(0, 5);
+  const base = `No code for line ${line} of ${path} in the loaded modules${pending ? ' (yet)' : ''}.`;
+  if (!alike.length) return `${base}${pending ? ' The breakpoint binds when a module with that line loads.' : ''} No loaded module's debug information names a file called ${name}.`;
+  const dir = (p: string) => p.replace(/[\\/][^\\/]*$/, '');
+  return `${base} The debug information records ${alike.join(', ')}: if that is this file, built elsewhere, map its folder with "sourceFileMap": {"${dir(alike[0]!)}": "${dir(path)}"}.`;
+}
+

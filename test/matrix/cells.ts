@@ -29,6 +29,8 @@ export type CaseId =
   | 'stepping'
   // stopPosition.test.ts
   | 'functionOnTop' | 'lineOnTop'
+  // sourceFiles.test.ts
+  | 'sourceFileMap'
   // exceptions.test.ts
   | 'exception';
 
@@ -192,6 +194,7 @@ export const cells: Cell[] = [
       stepping: "the double's own stepping table is its suite's (test/dap/dbgengDoubleSteps.test.ts); it has no inline_many",
       functionOnTop: "the double replays seed 004's session of another program: it has no symbols of the sample",
       lineOnTop: "the double replays seed 004's session of another program: it has no line table of the sample",
+      sourceFileMap: "the double replays seed 004's session of another program: it has no elsewhere.exe (its own unmapped paths are checked in test/dap/dbgengDouble.test.ts)",
     },
     async inlineStop() {
       const r = await startWithDouble();

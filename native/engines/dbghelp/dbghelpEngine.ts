@@ -38,6 +38,7 @@ import { DEFAULT_FILTERS, stopsOnFirstChance } from '../exceptionFilters';
 import { isInlineContext } from '../inlineContext';
 import { describeExceptionStop } from '../exceptionNames';
 import { hiddenAtBreakpoint, type AskedFor, type InlineFrameHere } from '../stopPosition';
+import { unboundLineMessage } from '../sourcePaths';
 
 const C = Layouts.CONTEXT;
 const CONTEXT_FULL = 0x10000b;
@@ -773,7 +774,7 @@ export class DbghelpEngine implements Engine {
     const bindLine = bindable?.line ?? line;
     const addresses = bindable?.addresses ?? [];
     if (!addresses.length) {
-      return { id, verified: false, line, addresses: [], message: `No code for line ${line} of ${path} in the loaded modules (yet). The breakpoint binds when a module with that line loads.` };
+      return { id, verified: false, line, addresses: [], message: unboundLineMessage(path, line, symbols.allSourceFiles(), true) };
     }
     const armed = addresses.filter((a) => this.breakpoints!.add(a, id));
     if (!armed.length) return { id, verified: false, line, addresses: [], message: `Could not write a breakpoint at ${addresses.map(hex).join(', ')}.` };

@@ -307,6 +307,11 @@ export class SymbolSession {
   }
 
   /** Source files the module's debug information names. */
+  /** Every source file the loaded modules' debug information records. */
+  allSourceFiles(): string[] {
+    return [...this.modules.keys()].flatMap((base) => this.sourceFiles(base));
+  }
+
   sourceFiles(base: bigint): string[] {
     let files = this.sourceFileLists.get(base);
     if (files) return files;
