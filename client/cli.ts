@@ -96,6 +96,7 @@ async function setBreakpoints(dap: DapClient, breaks: string[]): Promise<void> {
     const r = await dap.request<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', { source: { path: file }, breakpoints: lines.map((line) => ({ line })) });
     r.body.breakpoints.forEach((bp, k) => {
       if (!bp.verified) process.stderr.write(`warning: breakpoint ${file}:${lines[k]} not bound: ${bp.message ?? 'no code there'}\n`);
+      else if (bp.message) process.stderr.write(`note: breakpoint ${file}:${lines[k]}: ${bp.message}\n`);
     });
   }
   if (functions.length) {

@@ -40,7 +40,7 @@ import { describeExceptionStop } from '../engines/exceptionNames';
 import { inlineSiteAddresses } from '../win32/inlineSites';
 import { framesBeginningAt, hiddenAtBreakpoint, type AskedFor } from '../engines/stopPosition';
 import { recordedSourceFiles } from '../win32/sourceFiles';
-import { sameSourceFile, unboundLineMessage } from '../engines/sourcePaths';
+import { ambiguityNote, sameSourceFile, unboundLineMessage } from '../engines/sourcePaths';
 
 /** Inline frames looked at, at most, for the frames a stop hides. */
 const MAX_INLINE_HERE = 16;
@@ -425,14 +425,13 @@ export class DbgengEngine implements Engine {
       const id = this.nextBreakpointId++;
       const addresses = this.lineAddresses(path, loc.line);
       if (!addresses.length) {
-        const recorded = this.processHandle ? [...this.modules.keys()].flatMap((base) => recordedSourceFiles(this.processHandle, base)) : [];
-        bound.push({ id, verified: false, line: loc.line, addresses: [], message: unboundLineMessage(path, loc.line, recorded, false) });
+        bound.push({ id, verified: false, line: loc.line, addresses: [], message: unboundLineMessage(path, loc.line, this.recordedSourceFiles(), false) });
         continue;
       }
       // One breakpoint for the user, one dbgeng breakpoint per copy of the line (each inlined copy is one).
       for (const address of addresses) kept.push({ id, bp: this.addBreakpoint(id, address) });
       this.asked.set(id, { line: loc.line });
-      bound.push({ id, verified: true, line: loc.line, addresses: addresses.map(hex) });
+      bound.push({ id, verified: true, line: loc.line, addresses: addresses.map(hex), message: ambiguityNote(path, this.recordedSourceFiles()) });
     }
     this.sourceBps.set(path.toLowerCase(), kept);
     return bound;
@@ -921,15 +920,15 @@ export class DbgengEngine implements Engine {
    * found, every module's symbols are loaded once (`ld *`) and it is asked again.
    */
   private lineAddresses(path: string, line: number): bigint[] {
+    // Every recorded file the path names: a bare "util.h" may name several, and binds in each.
     const lookUp = () => {
+      const found = new Set<bigint>();
       for (const file of this.recordedForms(path)) {
-        const found = new Set<bigint>();
         for (const flags of [DEBUG_GSEL_DEFAULT, DEBUG_GSEL_INLINE_CALLSITE]) {
           for (const entry of this.sourceEntries(file, line, flags)) if (entry.line === line) found.add(entry.offset);
         }
-        if (found.size) return [...found].sort((a, b) => (a < b ? -1 : 1));
       }
-      return [];
+      return [...found].sort((a, b) => (a < b ? -1 : 1));
     };
     return this.withSymbolsLoaded(lookUp);
   }
@@ -957,12 +956,14 @@ export class DbgengEngine implements Engine {
   private recordedForms(path: string): string[] {
     const forms = [path];
     if (/^[zZ]:\\/.test(path)) forms.push(path.slice(2).replace(/\\/g, '/'));
-    if (this.processHandle) {
-      for (const base of this.modules.keys()) {
-        for (const recorded of recordedSourceFiles(this.processHandle, base)) if (sameSourceFile(recorded, path) && !forms.includes(recorded)) forms.push(recorded);
-      }
-    }
+    for (const recorded of this.recordedSourceFiles()) if (sameSourceFile(recorded, path) && !forms.includes(recorded)) forms.push(recorded);
     return forms;
+  }
+
+  /** Every source file the loaded modules' debug information records, from dbgeng's own dbghelp session. */
+  private recordedSourceFiles(): string[] {
+    if (!this.processHandle) return [];
+    return [...this.modules.keys()].flatMap((base) => recordedSourceFiles(this.processHandle, base));
   }
 
   private sourceEntries(file: string, line: number, flags: number): { offset: bigint; line: number }[] {

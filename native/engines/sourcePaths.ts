@@ -38,3 +38,16 @@ export function unboundLineMessage(path: string, line: number, recorded: string[
   return `${base} The debug information records ${alike.join(', ')}: if that is this file, built elsewhere, map its folder with "sourceFileMap": {"${dir(alike[0]!)}": "${dir(path)}"}.`;
 }
 
+/**
+ * The distinct recorded files `path` names (a bare "util.h" may name
+ * several), and, when it names more than one, what a bound breakpoint
+ * says about it: it binds in each, and more of the path picks one.
+ */
+export function ambiguityNote(path: string, recorded: string[]): string | undefined {
+  const byKey = new Map<string, string>();
+  for (const r of recorded) if (sameSourceFile(r, path)) byKey.set(pathComponents(r).join('/'), r);
+  if (byKey.size < 2) return undefined;
+  const files = [...byKey.values()].sort();
+  return `${path} names ${files.length} files the program records: ${files.join(', ')}. The breakpoint is bound in each; give more of the path to choose one.`;
+}
+

@@ -30,7 +30,7 @@ export type CaseId =
   // stopPosition.test.ts
   | 'functionOnTop' | 'lineOnTop'
   // sourceFiles.test.ts
-  | 'sourceFileMap'
+  | 'sourceFileMap' | 'ambiguousName'
   // exceptions.test.ts
   | 'exception';
 
@@ -166,6 +166,7 @@ export const cells: Cell[] = [
       exception: WINE_LOCATION_VIEWS,
       stepping: `${WINE_FIRST_INSTRUCTION}; and main, at its return address, another statement's line than its call's`,
       functionOnTop: "Wine 8's dbghelp gives the inline frames at that address no caller-side line: middle at its call of helper, and outer at its call of middle, show none",
+      ambiguousName: "Wine 8's dbghelp binds the two headers' line at one address of main that it shows as main's own line, without the inline frames: one stop instead of two",
       lineOnTop: "Wine 8's dbghelp binds middle's first line (its call of helper) at an address of outer outside the inlined copies, where neither middle nor helper is on the stack",
       dump: NO_DUMPS_IN_DBGHELP,
     },
@@ -194,6 +195,7 @@ export const cells: Cell[] = [
       stepping: "the double's own stepping table is its suite's (test/dap/dbgengDoubleSteps.test.ts); it has no inline_many",
       functionOnTop: "the double replays seed 004's session of another program: it has no symbols of the sample",
       lineOnTop: "the double replays seed 004's session of another program: it has no line table of the sample",
+      ambiguousName: "the double replays seed 004's session of another program: it has no twins.exe",
       sourceFileMap: "the double replays seed 004's session of another program: it has no elsewhere.exe (its own unmapped paths are checked in test/dap/dbgengDouble.test.ts)",
     },
     async inlineStop() {

@@ -40,6 +40,33 @@ async function runElsewhere(cell: Cell, extra: Record<string, unknown>, file: st
   }
 }
 
+const LEFT_H = fixtureSource('twins/left/util.h');
+
+/** twins.exe with a breakpoint on the bare name util.h: the response, and the top frame of each stop. */
+async function runTwins(cell: Cell, line: number) {
+  const program = cell.program!;
+  const exe = program.path('twins');
+  const s = await program.start(exe);
+  try {
+    const stops: DebugProtocol.StoppedEvent[] = [];
+    s.dap.on('stopped', (e: DebugProtocol.StoppedEvent) => stops.push(e));
+    const exited = s.dap.waitFor<DebugProtocol.ExitedEvent>('exited', 60_000);
+    const [bp] = await s.launch(program.launch(exe), [{ file: 'util.h', lines: [line] }]);
+    const tops: string[] = [];
+    for (let seen = 0; seen < 2; seen++) {
+      for (const deadline = Date.now() + 60_000; stops.length <= seen; await new Promise((r) => setTimeout(r, 20))) {
+        if (Date.now() > deadline) return { bound: bp!.body.breakpoints[0]!, tops, code: undefined };
+      }
+      const f = (await s.stackTrace(stops[seen]!.body.threadId!, 0, 1)).stackFrames[0]!;
+      tops.push(`${f.name}:${f.line}`);
+      await s.dap.request('continue', { threadId: stops[seen]!.body.threadId });
+    }
+    return { bound: bp!.body.breakpoints[0]!, tops, code: (await exited).body.exitCode };
+  } finally {
+    await s.close();
+  }
+}
+
 for (const cell of cells) {
   describe(`matrix, ${cell.name}: sources recorded under a folder that is not here`, { skip: cell.skip }, () => {
     it('with sourceFileMap, a breakpoint on the local file binds and stops, and the frames open the local copy', caseOptions(cell, 'sourceFileMap'), async () => {
@@ -49,6 +76,16 @@ for (const cell of cells) {
       assert.deepEqual([r.frames[0]!.name, r.frames[0]!.source?.path, r.frames[0]!.line], ['helper (Inline)', SAMPLE_C, line]);
       for (const f of r.frames) if (f.source?.path) assert.ok(fs.existsSync(f.source.path), `${f.name}: ${f.source.path}`);
       assert.equal(r.code, 19);
+    });
+
+    it('a bare file name that names two recorded files binds in both, and says so', caseOptions(cell, 'ambiguousName'), async () => {
+      const line = markerLine(LEFT_H, '#TWIN left');
+      assert.equal(line, markerLine(fixtureSource('twins/right/util.h'), '#TWIN right'), 'the fixture puts both marked lines on one number');
+      const r = await runTwins(cell, line);
+      assert.equal(r.bound.verified, true, r.bound.message);
+      assert.match(r.bound.message ?? '', /util\.h names 2 files the program records: .*left[\\/]util\.h, .*right[\\/]util\.h\. The breakpoint is bound in each/);
+      assert.deepEqual(r.tops, [`left_twice (Inline):${line}`, `right_thrice (Inline):${line}`]);
+      assert.equal(r.code, 3);
     });
 
     it('without it, that breakpoint does not bind, and says why: the file of that name the program records, and the map to set', caseOptions(cell, 'sourceFileMap'), async () => {

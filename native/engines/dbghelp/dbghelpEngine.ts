@@ -38,7 +38,7 @@ import { DEFAULT_FILTERS, stopsOnFirstChance } from '../exceptionFilters';
 import { isInlineContext } from '../inlineContext';
 import { describeExceptionStop } from '../exceptionNames';
 import { hiddenAtBreakpoint, type AskedFor, type InlineFrameHere } from '../stopPosition';
-import { unboundLineMessage } from '../sourcePaths';
+import { ambiguityNote, unboundLineMessage } from '../sourcePaths';
 
 const C = Layouts.CONTEXT;
 const CONTEXT_FULL = 0x10000b;
@@ -778,7 +778,7 @@ export class DbghelpEngine implements Engine {
     }
     const armed = addresses.filter((a) => this.breakpoints!.add(a, id));
     if (!armed.length) return { id, verified: false, line, addresses: [], message: `Could not write a breakpoint at ${addresses.map(hex).join(', ')}.` };
-    return { id, verified: true, line: bindLine, addresses: armed.map(hex) };
+    return { id, verified: true, line: bindLine, addresses: armed.map(hex), message: ambiguityNote(path, symbols.allSourceFiles()) };
   }
 
   private bindFunctionBreakpoint(name: string, id: number): BoundBreakpoint {
