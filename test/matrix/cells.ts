@@ -230,3 +230,11 @@ export function caseOptions(cell: Cell, id: CaseId): { skip?: string; todo?: str
   const reason = cell.cannot[id];
   return reason ? { todo: reason } : {};
 }
+
+/** The cell's build of fixture `name`, with a session started for it (close it with `s.close()`). */
+export async function openProgram(cell: Cell, name: string) {
+  const program = cell.program!;
+  const exe = program.path(name);
+  return { program, exe, s: await program.start(exe) };
+}
+

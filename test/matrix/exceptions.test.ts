@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { fixtureSource } from '../support/fixtures';
 import { markerLine } from '../support/markers';
-import { caseOptions, cells, shown, shownByRecords } from './cells';
+import { caseOptions, cells, openProgram, shown, shownByRecords } from './cells';
 
 const SRC = fixtureSource('inline_many.c');
 const ACCESS_VIOLATION = 0xc0000005;
@@ -18,9 +18,7 @@ const ACCESS_VIOLATION = 0xc0000005;
 for (const cell of cells) {
   describe(`matrix, ${cell.name}: an access violation in an inline function`, { skip: cell.skip }, () => {
     it('stops first chance in the inline frame on the faulting line, then second chance, then the program dies', caseOptions(cell, 'exception'), async () => {
-      const program = cell.program!;
-      const exe = program.path('inline_many');
-      const s = await program.start(exe);
+      const { program, exe, s } = await openProgram(cell, 'inline_many');
       try {
         let stopped = s.waitForStop(60_000);
         await s.launch(program.launch(exe, { args: ['av'] }));

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { fixtureSource } from '../support/fixtures';
 import { markerLine } from '../support/markers';
-import { caseOptions, cells, shownByRecords, type Cell } from './cells';
+import { caseOptions, cells, openProgram, shownByRecords, type Cell } from './cells';
 
 const SRC = fixtureSource('inline_many.c');
 const CALLERS = ['a', 'b', 'c'].map((x) => ({ caller: `caller_${x}`, line: markerLine(SRC, `#CALL helper from ${x}`) }));
@@ -20,10 +20,8 @@ const EXIT_CODE = 5;
 
 /** Runs inline_many with the breakpoints `set` makes, and returns the top two rows of each stop, and the records' rows there. */
 async function stopsIn(cell: Cell, set: (dap: import('../../client/dapClient').DapClient) => Promise<DebugProtocol.Breakpoint[]>) {
-  const program = cell.program!;
-  const exe = program.path('inline_many');
+  const { program, exe, s } = await openProgram(cell, 'inline_many');
   const records = program.records('inline_many');
-  const s = await program.start(exe);
   try {
     const stops: DebugProtocol.StoppedEvent[] = [];
     s.dap.on('stopped', (e: DebugProtocol.StoppedEvent) => stops.push(e));

@@ -14,15 +14,13 @@ import { describe, it } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { fixtureSource } from '../support/fixtures';
 import { markerLine } from '../support/markers';
-import { caseOptions, cells, type Cell } from './cells';
+import { caseOptions, cells, openProgram, type Cell } from './cells';
 
 const SAMPLE_C = fixtureSource('sample.c');
 const LOCAL_SRC = path.dirname(SAMPLE_C);
 
 async function runElsewhere(cell: Cell, extra: Record<string, unknown>, file: string, line: number) {
-  const program = cell.program!;
-  const exe = program.path('elsewhere');
-  const s = await program.start(exe);
+  const { program, exe, s } = await openProgram(cell, 'elsewhere');
   try {
     const stops: DebugProtocol.StoppedEvent[] = [];
     s.dap.on('stopped', (e: DebugProtocol.StoppedEvent) => stops.push(e));
@@ -44,9 +42,7 @@ const LEFT_H = fixtureSource('twins/left/util.h');
 
 /** twins.exe with a breakpoint on the bare name util.h: the response, and the top frame of each stop. */
 async function runTwins(cell: Cell, line: number) {
-  const program = cell.program!;
-  const exe = program.path('twins');
-  const s = await program.start(exe);
+  const { program, exe, s } = await openProgram(cell, 'twins');
   try {
     const stops: DebugProtocol.StoppedEvent[] = [];
     s.dap.on('stopped', (e: DebugProtocol.StoppedEvent) => stops.push(e));

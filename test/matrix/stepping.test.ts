@@ -13,7 +13,7 @@ import { describe, it } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { fixtureSource } from '../support/fixtures';
 import { markerLine } from '../support/markers';
-import { caseOptions, cells, shown } from './cells';
+import { caseOptions, cells, openProgram, shown } from './cells';
 
 const SRC = fixtureSource('inline_many.c');
 const EXIT_CODE = 37; // caller_a(5) = 5*7 + 1 + 1
@@ -21,9 +21,7 @@ const EXIT_CODE = 37; // caller_a(5) = 5*7 + 1 + 1
 for (const cell of cells) {
   describe(`matrix, ${cell.name}: stepping through an inlined call`, { skip: cell.skip }, () => {
     it('next stops at the inlined call in caller_a, stepIn enters helper there, stepOut comes back after the call', caseOptions(cell, 'stepping'), async () => {
-      const program = cell.program!;
-      const exe = program.path('inline_many');
-      const s = await program.start(exe);
+      const { program, exe, s } = await openProgram(cell, 'inline_many');
       try {
         let stopped = s.waitForStop(60_000);
         const initialized = s.dap.waitFor('initialized', 60_000);

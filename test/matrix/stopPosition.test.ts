@@ -16,16 +16,14 @@ import { describe, it } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { fixtureSource } from '../support/fixtures';
 import { markerLine } from '../support/markers';
-import { caseOptions, cells, shown, shownByRecords, type Cell } from './cells';
+import { caseOptions, cells, openProgram, shown, shownByRecords, type Cell } from './cells';
 
 const SRC = fixtureSource('sample.c');
 
 /** Runs the sample to the breakpoint `set` makes; checks middle is on top and stepIn enters helper in place. */
 async function middleOnTopThenStepIn(cell: Cell, set: (dap: import('../../client/dapClient').DapClient) => Promise<DebugProtocol.Breakpoint>) {
-  const program = cell.program!;
-  const exe = program.path('sample');
+  const { program, exe, s } = await openProgram(cell, 'sample');
   const records = program.records('sample');
-  const s = await program.start(exe);
   try {
     let stopped = s.waitForStop(60_000);
     const initialized = s.dap.waitFor('initialized', 60_000);
