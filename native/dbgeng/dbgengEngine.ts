@@ -645,6 +645,8 @@ export class DbgengEngine implements Engine {
   private stoppedAtException: number | undefined;
   /** `ld *` has run since the last module load: line look-ups have searched every module's symbols. */
   private allSymbolsLoaded = false;
+  /** The loaded modules' recorded source files, asked once until a module or its symbols load or go. */
+  private recordedFiles?: string[];
   /** While a command runs for the console, its output is collected here. */
   private capture?: string[];
 
@@ -746,11 +748,6 @@ export class DbgengEngine implements Engine {
   }
 
   /**
-   * After a step over while stepping out of an inline frame: true when the
-   * frame is still there (nothing else stopped the step), and the next step
-   * over is under way.
-   */
-  /**
    * Where the stop shows the user to be (native/engines/stopPosition.ts):
    * at a breakpoint, the frame it asked for; after a step over or out, the
    * caller at an inlined call's first instruction, as the dbghelp engine's
@@ -777,6 +774,11 @@ export class DbgengEngine implements Engine {
     return frameIndex + (this.hidden.get(threadId) ?? 0);
   }
 
+  /**
+   * After a step over while stepping out of an inline frame: true when the
+   * frame is still there (nothing else stopped the step), and the next step
+   * over is under way.
+   */
   private stepOutOfInlineGoesOn(): boolean {
     const step = this.stepping;
     if (!step || step.outOfInlineDepth === undefined || this.pendingStop || this.interruptRequested) return false;
@@ -943,6 +945,7 @@ export class DbgengEngine implements Engine {
     if (found.length || this.allSymbolsLoaded) return found;
     this.allSymbolsLoaded = true;
     this.startQuietly(() => this.execute_('ld *'));
+    this.recordedFiles = undefined;
     return lookUp();
   }
 
@@ -963,7 +966,8 @@ export class DbgengEngine implements Engine {
   /** Every source file the loaded modules' debug information records, from dbgeng's own dbghelp session. */
   private recordedSourceFiles(): string[] {
     if (!this.processHandle) return [];
-    return [...this.modules.keys()].flatMap((base) => recordedSourceFiles(this.processHandle, base));
+    this.recordedFiles ??= [...this.modules.keys()].flatMap((base) => recordedSourceFiles(this.processHandle, base));
+    return this.recordedFiles;
   }
 
   private sourceEntries(file: string, line: number, flags: number): { offset: bigint; line: number }[] {
@@ -1045,6 +1049,7 @@ export class DbgengEngine implements Engine {
   }
 
   private onModule(reason: 'new' | 'removed', name: string, path: string, base: bigint): number {
+    this.recordedFiles = undefined;
     if (reason === 'new') {
       this.modules.set(base, { name, path });
       this.allSymbolsLoaded = false;
@@ -1058,6 +1063,7 @@ export class DbgengEngine implements Engine {
   /** A module's symbols loaded (dbgeng loads them when first needed): announce its new status. */
   private onSymbolsLoaded(flags: number, base: bigint): void {
     const m = this.modules.get(base);
+    if (flags & DEBUG_CSS_LOADS) this.recordedFiles = undefined;
     if (!(flags & DEBUG_CSS_LOADS) || !m) return;
     this.emit({ type: 'module', reason: 'new', id: hex(base), name: m.name, path: m.path, base: hex(base), symbolStatus: moduleSymbolStatus(this.dbg.symbols, base) });
   }
