@@ -131,6 +131,7 @@ export class DbgengSession extends DebugSession {
       supportsDisassembleRequest: true,
       supportsValueFormattingOptions: true,
       supportsCompletionsRequest: true,
+      supportsStepInTargetsRequest: true,
       exceptionBreakpointFilters: EXCEPTION_FILTERS.map((f) => ({ filter: f.filter, label: f.label, description: f.description, default: f.default })),
       supportTerminateDebuggee: true,
       supportSuspendDebuggee: false,
@@ -327,20 +328,30 @@ export class DbgengSession extends DebugSession {
   }
 
   protected override async stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): Promise<void> {
-    await this.step(response, args.threadId, args.granularity === 'instruction' ? 'instruction' : 'in');
+    await this.step(response, args.threadId, args.granularity === 'instruction' ? 'instruction' : 'in', args.targetId);
+  }
+
+  /** The calls the frame's line makes, inlined ones included, for "Step Into Target" (only the top frame steps). */
+  protected override async stepInTargetsRequest(response: DebugProtocol.StepInTargetsResponse, args: DebugProtocol.StepInTargetsArguments): Promise<void> {
+    await this.run(response, async () => {
+      const ref = this.frames.get(args.frameId);
+      if (!ref) throw errors.unknownFrame(args.frameId);
+      const targets = await this.requireEngine().stepInTargets(ref.threadId, ref.frame.index);
+      response.body = { targets: targets.map((t) => ({ id: t.id, label: t.inline ? `${t.label} (Inline)` : t.label })) };
+    });
   }
 
   protected override async stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): Promise<void> {
     await this.step(response, args.threadId, 'out');
   }
 
-  private async step(response: DebugProtocol.Response, threadId: number, kind: 'in' | 'over' | 'out' | 'instruction'): Promise<void> {
+  private async step(response: DebugProtocol.Response, threadId: number, kind: 'in' | 'over' | 'out' | 'instruction', targetId?: number): Promise<void> {
     await this.run(response, async () => {
       // Refused before what was read is forgotten: the dump's stop stays on show.
       if (this.dumpStop) throw errors.dumpReadOnly('step');
       this.frames.clear();
       this.variables.clear();
-      await this.requireEngine().step(threadId, kind);
+      await this.requireEngine().step(threadId, kind, targetId);
     });
   }
 

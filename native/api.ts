@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { BoundBreakpoint, BreakpointLocation, DisassembledInstruction, EngineDescription, EngineEvent, EngineThread, LaunchParams, LaunchResult, MemoryBlock, RegisterValue, SourceLocation, StackPage, SymbolResolution, Variable } from './engines/engine';
+import type { BoundBreakpoint, BreakpointLocation, DisassembledInstruction, EngineDescription, EngineEvent, EngineThread, LaunchParams, LaunchResult, MemoryBlock, RegisterValue, SourceLocation, StackPage, StepInTargetInfo, SymbolResolution, Variable } from './engines/engine';
 import type { EngineMethod, HostMessage } from './host/protocol';
 import { decodeStackPage, type EncodedStackPage } from './host/stackPageCodec';
 
@@ -121,7 +121,8 @@ export class EngineClient extends EventEmitter {
   }
   sourceLocations(addresses: string[]): Promise<SourceLocation[]> { return this.call('sourceLocations', addresses); }
   resume(): Promise<void> { return this.call('resume'); }
-  step(threadId: number, kind: 'in' | 'over' | 'out' | 'instruction'): Promise<void> { return this.call('step', threadId, kind); }
+  stepInTargets(threadId: number, frameIndex: number): Promise<StepInTargetInfo[]> { return this.call('stepInTargets', threadId, frameIndex); }
+  step(threadId: number, kind: 'in' | 'over' | 'out' | 'instruction', targetId?: number): Promise<void> { return this.call('step', threadId, kind, targetId); }
   pause(): Promise<void> { return this.call('pause'); }
   threads(): Promise<EngineThread[]> { return this.call('threads'); }
   registers(threadId: number, frameIndex?: number): Promise<RegisterValue[]> { return this.call('registers', threadId, frameIndex); }

@@ -17,7 +17,7 @@
  */
 import type {
   BoundBreakpoint, BreakpointLocation, DisassembledInstruction, Engine, EngineDescription, EngineThread, EventSink, LaunchParams, LaunchResult,
-  MemoryBlock, RawFrame, SourceLocation, Variable, RegisterValue, StackPage, SymbolResolution,
+  MemoryBlock, RawFrame, SourceLocation, Variable, RegisterValue, StackPage, StepInTargetInfo, SymbolResolution,
 } from '../engines/engine';
 import { EngineError } from '../engines/engineError';
 import { INLINE_FRAME_CONTEXT_IGNORE, isInlineContext } from '../engines/inlineContext';
@@ -40,6 +40,10 @@ import { describeExceptionStop } from '../engines/exceptionNames';
 import { inlineSiteAddresses } from '../win32/inlineSites';
 import { framesBeginningAt, hiddenAtBreakpoint, type AskedFor } from '../engines/stopPosition';
 import { recordedSourceFiles } from '../win32/sourceFiles';
+import { codeSpots, inlineChainAt } from '../win32/codeSpots';
+import { SymbolLookup } from '../win32/symbolLookup';
+import { lowestPerCopy } from '../win32/lineCopies';
+import { stepInTargets, type StepInTarget } from '../engines/stepInTargets';
 import { ambiguityNote, sameSourceFile, unboundLineMessage } from '../engines/sourcePaths';
 
 /** Inline frames looked at, at most, for the frames a stop hides. */
@@ -108,6 +112,8 @@ interface Step {
   /** ... the frame's return address, and its stack pointer: its caller's is higher. */
   returnAddress?: bigint;
   frameStack?: bigint;
+  /** Stepping into a chosen call: the one-shot breakpoints where the code enters it (the step over the line goes on meanwhile). */
+  target?: { target: StepInTarget; breakpoints: { engineId: number; bp: ComPtr }[]; reached?: boolean };
 }
 
 export class DbgengEngine implements Engine {
@@ -132,6 +138,8 @@ export class DbgengEngine implements Engine {
   private readonly asked = new Map<number, AskedFor>();
   /** Per thread: innermost inline frames not entered yet at this stop (hidden from the stack, entered by stepIn). */
   private readonly hidden = new Map<number, number>();
+  /** The step-in targets listed at this stop, by id. */
+  private readonly targets = new Map<number, { threadId: number; target: StepInTarget }>();
   private instructionBps: { id: number; bp: ComPtr }[] = [];
   private nextBreakpointId = 1;
   private exceptionFilters: ReadonlySet<string> = new Set(DEFAULT_FILTERS);
@@ -269,12 +277,36 @@ export class DbgengEngine implements Engine {
     this.run(ex === undefined ? DEBUG_STATUS.GO : ex === BREAK_INSTRUCTION ? DEBUG_STATUS.GO_HANDLED : DEBUG_STATUS.GO_NOT_HANDLED);
   }
 
-  step(threadId: number, kind: 'in' | 'over' | 'out' | 'instruction'): void {
+  stepInTargets(threadId: number, frameIndex: number): StepInTargetInfo[] {
+    this.requireStopped('list the calls of its line');
+    if (frameIndex !== 0 || !this.processHandle) return [];
+    const [top] = this.stackFrames(threadId, 0, 1).frames;
+    if (!top?.line) return [];
+    const pc = BigInt(top.instructionOffset);
+    const lookup = this.symbolLookup();
+    const chain = inlineChainAt(lookup, pc);
+    const hidden = this.hidden.get(threadId) ?? 0;
+    const spots = codeSpots(lookup, pc, (a, n) => Buffer.from(readVirtual(this.dbg.dataSpaces, hex(a), n).data, 'base64'), (a) => {
+      const b = Buffer.from(readVirtual(this.dbg.dataSpaces, hex(a), 8).data, 'base64');
+      return b.length === 8 ? b.readBigUInt64LE(0) : undefined;
+    });
+    return stepInTargets({ chain: chain.slice(0, chain.length - hidden), line: top.line }, spots).map((target) => {
+      const id = this.targets.size + 1;
+      this.targets.set(id, { threadId, target });
+      return { id, label: target.label, inline: target.kind === 'inline' };
+    });
+  }
+
+  step(threadId: number, kind: 'in' | 'over' | 'out' | 'instruction', targetId?: number): void {
     if (this.dump) throw dumpReadOnly('step');
     this.requireStopped('step');
     this.selectThread(threadId);
     const step: Step = { threadId, kind, steps: 0 };
     const hidden = this.hidden.get(threadId) ?? 0;
+    if (targetId !== undefined) {
+      this.stepIntoTarget(step, this.stepTarget(threadId, kind, targetId), hidden);
+      return;
+    }
     if (kind === 'in' && hidden > 0) {
       // At an inlined call's first instruction: enter the inline frame without running anything.
       this.hidden.set(threadId, hidden - 1);
@@ -352,13 +384,14 @@ export class DbgengEngine implements Engine {
       ? { type: 'stopped' as const, reason: 'pause' as const }
       : this.stepping ? { type: 'stopped' as const, reason: 'step' as const } : undefined);
     const stepKind = this.stepping?.kind;
+    const target = this.stepping?.target?.reached ? this.stepping.target.target : undefined;
     this.endStep();
     this.pendingStop = undefined;
     this.interruptRequested = false;
     this.removingBreakpointsFromDeadProcess = false;
     if (report && stop) {
       const threadId = this.currentThreadSystemId();
-      this.hideFramesNotEntered(threadId, stop, stepKind);
+      this.hideFramesNotEntered(threadId, stop, stepKind, target);
       this.emit({ ...stop, threadId });
     }
     return true;
@@ -639,6 +672,8 @@ export class DbgengEngine implements Engine {
   private exitCode?: number;
   /** dbgeng's handle of the debuggee, taken at the first break. */
   private processHandle = 0n;
+  /** Names and lines from dbgeng's dbghelp session for processHandle (made on first use). */
+  private lookup?: SymbolLookup;
   /** dbgeng is taking breakpoints out of a process that has just died (its output is dropped). */
   private removingBreakpointsFromDeadProcess = false;
   /** The exception code of the stop the program is at, if it stopped for one (resume() passes it on or not). */
@@ -730,6 +765,7 @@ export class DbgengEngine implements Engine {
   private run(status: number): void {
     this.stoppedAtException = undefined;
     this.hidden.clear();
+    this.targets.clear();
     this.values.forget();
     this.stacks.clear();
     this.dbg.control.call(C.SetExecutionStatus, 'SetExecutionStatus', 'uint32_t status', status);
@@ -753,7 +789,7 @@ export class DbgengEngine implements Engine {
    * caller at an inlined call's first instruction, as the dbghelp engine's
    * steps stop (a step in stops inside, as there).
    */
-  private hideFramesNotEntered(threadId: number, stop: Omit<PendingStop, 'threadId'>, stepKind: Step['kind'] | undefined): void {
+  private hideFramesNotEntered(threadId: number, stop: Omit<PendingStop, 'threadId'>, stepKind: Step['kind'] | undefined, target?: StepInTarget): void {
     if (stop.reason !== 'breakpoint' && !(stop.reason === 'step' && (stepKind === 'over' || stepKind === 'out'))) return;
     const top = this.stackFrames(threadId, 0, MAX_INLINE_HERE).frames;
     const physical = top.findIndex((f) => !f.inline);
@@ -763,9 +799,9 @@ export class DbgengEngine implements Engine {
       line: f.line,
     }));
     const pc = BigInt(top[0]?.instructionOffset ?? 0);
-    const hidden = stop.reason === 'breakpoint'
-      ? hiddenAtBreakpoint(inline, pc, (stop.breakpointIds ?? []).flatMap((id: number) => this.asked.get(id) ?? []))
-      : framesBeginningAt(inline, pc);
+    // A step into a chosen call that reached it: that call on top, as a breakpoint on it would show.
+    const asked: AskedFor[] = target ? [{ function: target.label }] : (stop.breakpointIds ?? []).flatMap((id: number) => this.asked.get(id) ?? []);
+    const hidden = stop.reason === 'breakpoint' || target ? hiddenAtBreakpoint(inline, pc, asked) : framesBeginningAt(inline, pc);
     if (hidden) this.hidden.set(threadId, hidden);
   }
 
@@ -785,6 +821,47 @@ export class DbgengEngine implements Engine {
     if (this.depth(step.threadId) < step.outOfInlineDepth || ++step.steps >= MAX_STEP_OUT_STEPS) return false;
     this.run(DEBUG_STATUS.STEP_OVER);
     return true;
+  }
+
+  /** A step-in target listed at this stop for this thread. */
+  private stepTarget(threadId: number, kind: Step['kind'], targetId: number): StepInTarget {
+    const listed = this.targets.get(targetId);
+    if (kind !== 'in' || !listed || listed.threadId !== threadId) {
+      throw new EngineError('noStepTarget', `Step-in target ${targetId} is not one of this stop's for thread ${threadId}; list the line's targets again.`);
+    }
+    return listed.target;
+  }
+
+  /**
+   * Into a chosen call: a chosen inlined call that begins right here (not
+   * entered yet) is entered without running anything; otherwise the line
+   * is stepped over with one-shot breakpoints where the code enters the
+   * call, and whichever comes first ends the step.
+   */
+  private stepIntoTarget(step: Step, target: StepInTarget, hidden: number): void {
+    const threadId = step.threadId;
+    if (target.kind === 'inline' && hidden > 0) {
+      const [top] = this.stackFrames(threadId, 0, 1).frames;
+      const chain = inlineChainAt(this.symbolLookup(), BigInt(top!.instructionOffset));
+      const level = chain.findIndex((s) => s.name === target.site.name && s.start === target.site.start);
+      if (level >= chain.length - hidden) {
+        this.hidden.set(threadId, chain.length - level - 1);
+        this.emit({ type: 'stopped', reason: 'step', threadId });
+        return;
+      }
+    }
+    const entries = target.kind === 'inline' ? target.entries : [target.address];
+    step.target = { target, breakpoints: entries.map((address) => this.addReturnBreakpoint(threadId, address)) };
+    step.kind = 'over';
+    if (hidden > 0) step.outOfInlineDepth = this.depth(threadId) - hidden + 1;
+    this.stepping = step;
+    this.setCodeLevel(DEBUG_LEVEL_SOURCE);
+    this.run(DEBUG_STATUS.STEP_OVER);
+  }
+
+  /** dbghelp's names and lines on the session dbgeng keeps for its process. */
+  private symbolLookup(): SymbolLookup {
+    return this.lookup ??= new SymbolLookup(this.processHandle, false);
   }
 
   private addReturnBreakpoint(threadId: number, address: bigint): { engineId: number; bp: ComPtr } {
@@ -810,6 +887,7 @@ export class DbgengEngine implements Engine {
   private endStep(): void {
     const bp = this.stepping?.returnBreakpoint;
     if (bp) this.dbg.control.invoke(C.RemoveBreakpoint2, 'RemoveBreakpoint2', 'void *bp', bp.bp.ptr);
+    for (const t of this.stepping?.target?.breakpoints ?? []) this.dbg.control.invoke(C.RemoveBreakpoint2, 'RemoveBreakpoint2', 'void *bp', t.bp.ptr);
     this.stepping = undefined;
   }
 
@@ -930,7 +1008,7 @@ export class DbgengEngine implements Engine {
           for (const entry of this.sourceEntries(file, line, flags)) if (entry.line === line) found.add(entry.offset);
         }
       }
-      return [...found].sort((a, b) => (a < b ? -1 : 1));
+      return this.processHandle ? lowestPerCopy(this.symbolLookup(), found) : [...found].sort((a, b) => (a < b ? -1 : 1));
     };
     return this.withSymbolsLoaded(lookUp);
   }
@@ -1011,6 +1089,14 @@ export class DbgengEngine implements Engine {
         step.returnBreakpoint = this.addReturnBreakpoint(step.threadId, step.returnAddress!);
         return DEBUG_STATUS.GO;
       }
+      this.pendingStop = { type: 'stopped', reason: 'step' };
+      return DEBUG_STATUS.BREAK;
+    }
+    const entered = step?.target?.breakpoints.findIndex((b) => b.engineId === Number(engineId[0])) ?? -1;
+    if (entered >= 0) {
+      // The chosen call is entered (one-shot: dbgeng has deleted this one).
+      step!.target!.breakpoints.splice(entered, 1);
+      step!.target!.reached = true;
       this.pendingStop = { type: 'stopped', reason: 'step' };
       return DEBUG_STATUS.BREAK;
     }

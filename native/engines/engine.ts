@@ -49,6 +49,15 @@ export interface BoundBreakpoint {
   message?: string;
 }
 
+/** One call a line makes, as stepInTargets lists it. */
+export interface StepInTargetInfo {
+  id: number;
+  /** The called function's name. */
+  label: string;
+  /** True for an inlined call. */
+  inline: boolean;
+}
+
 export interface EngineThread {
   id: number;
   name: string;
@@ -248,8 +257,19 @@ export interface Engine {
   loadedSources(): string[];
   /** Replaces the function breakpoints. */
   setFunctionBreakpoints(names: string[]): BoundBreakpoint[];
-  /** Steps the thread (a `step` stop follows; stepIn at an inlined call site stops at once). */
-  step(threadId: number, kind: 'in' | 'over' | 'out' | 'instruction'): void;
+  /**
+   * The calls the thread's current line makes, inlined calls included
+   * (native/engines/stepInTargets.ts), for a step into one of them. Only
+   * the top frame steps: for another frame the answer is none. The ids
+   * hold until the debuggee runs.
+   */
+  stepInTargets(threadId: number, frameIndex: number): StepInTargetInfo[];
+  /**
+   * Steps the thread (a `step` stop follows; stepIn at an inlined call site
+   * stops at once). With kind 'in', `targetId` (of stepInTargets) steps
+   * into that call: over the line, stopping where the call is entered.
+   */
+  step(threadId: number, kind: 'in' | 'over' | 'out' | 'instruction', targetId?: number): void;
   /** Lets the debuggee run until the next stop event. */
   resume(): void;
   /** Asks a running debuggee to stop (a pause stop event follows). */

@@ -16,8 +16,13 @@
  *    then enters the inline frame without running anything;
  *  - next treats an inlined call like a call: it runs through it;
  *  - stepOut of an inline frame runs until the PC leaves that inlined copy,
- *    and stops in its caller at the first instruction after it.
+ *    and stops in its caller at the first instruction after it;
+ *  - a step into a chosen call (native/engines/stepInTargets.ts) steps over
+ *    the line, but stops where the code enters the chosen inlined copy or
+ *    the chosen callee; a line that ends without reaching it stops as
+ *    next does.
  */
+import type { StepInTarget } from './stepInTargets';
 
 export interface Site {
   name: string;
@@ -43,6 +48,8 @@ export interface StepStart {
   at: Position;
   /** Innermost inline sites hidden at the start (shown as not entered yet). */
   hidden: number;
+  /** With kind 'in': the call to step into, of the line's calls. */
+  target?: StepInTarget;
 }
 
 export type StepDecision =
@@ -66,10 +73,12 @@ export class StepPlan {
   private readonly file?: string;
   private readonly startPc: bigint;
   readonly kind: StepKind;
+  readonly target?: StepInTarget;
   steps = 0;
 
   constructor(start: StepStart) {
     this.kind = start.kind;
+    this.target = start.target;
     this.functionStart = start.at.functionStart;
     this.sites = start.at.chain.slice(0, start.at.chain.length - start.hidden);
     this.line = start.at.line;
@@ -82,6 +91,11 @@ export class StepPlan {
     return this.kind === 'out' && this.sites.length === 0;
   }
 
+  /** True when calls are stepped into (then left by running to their return address unless the plan stops there). */
+  get entersCalls(): boolean {
+    return (this.kind === 'in' && this.target?.kind !== 'inline') || this.kind === 'instruction';
+  }
+
   /**
    * After an instruction ran. `returned`: it was a return instruction (the
    * physical frame ended); `enteredCall`: it was a call stepped into.
@@ -89,7 +103,9 @@ export class StepPlan {
   decide(now: Position, how: { returned?: boolean; enteredCall?: boolean; calleeHasLines?: boolean } = {}): StepDecision {
     this.steps++;
     if (this.kind === 'instruction') return { action: 'stop', hidden: 0 };
+    const target = this.target;
     if (how.enteredCall) {
+      if (target) return target.kind === 'call' && now.pc === target.address ? { action: 'stop', hidden: 0 } : { action: 'continue' };
       // Only stepIn enters calls, and only into code with source lines.
       return how.calleeHasLines ? { action: 'stop', hidden: sitesStartingAt(now.chain, now.pc) } : { action: 'continue' };
     }
@@ -104,6 +120,11 @@ export class StepPlan {
     }
     if (this.kind === 'out') return { action: 'continue' };
     const deeper = now.chain.slice(this.sites.length);
+    if (target && deeper.length) {
+      // The chosen inlined copy entered: it is on top, whatever begins here inside it not entered yet.
+      if (target.kind === 'inline' && sameSite(deeper[0]!, target.site)) return { action: 'stop', hidden: sitesStartingAt(deeper.slice(1), now.pc) };
+      return { action: 'continue' };
+    }
     if (deeper.length) {
       const entering = sitesStartingAt(deeper, now.pc);
       if (this.kind === 'in') return { action: 'stop', hidden: 0 };

@@ -32,7 +32,9 @@ export type CaseId =
   // sourceFiles.test.ts
   | 'sourceFileMap' | 'ambiguousName'
   // exceptions.test.ts
-  | 'exception';
+  | 'exception'
+  // stepInTargets.test.ts
+  | 'stepInTargets';
 
 /** A session stopped inside an inline frame, and what the cell's independent source says it shows. */
 export interface InlineStop {
@@ -169,6 +171,7 @@ export const cells: Cell[] = [
       ambiguousName: "Wine 8's dbghelp binds the two headers' line at one address of main that it shows as main's own line, without the inline frames: one stop instead of two",
       lineOnTop: "Wine 8's dbghelp binds middle's first line (its call of helper) at an address of outer outside the inlined copies, where neither middle nor helper is on the stack",
       dump: NO_DUMPS_IN_DBGHELP,
+      stepInTargets: "Wine 8's dbghelp gives main, inside add_ten's inlined copy (0x140007c91, called from line 35 by the DWARF: llvm-symbolizer), line 15, twice's last line: add_ten is not found among line 35's calls",
     },
     program: {
       path: (name) => fixtureExe(name, 'gcc'),
@@ -196,6 +199,7 @@ export const cells: Cell[] = [
       functionOnTop: "the double replays seed 004's session of another program: it has no symbols of the sample",
       lineOnTop: "the double replays seed 004's session of another program: it has no line table of the sample",
       ambiguousName: "the double replays seed 004's session of another program: it has no twins.exe",
+      stepInTargets: "the double replays seed 004's session of another program: it has no targets.exe, and no dbghelp session behind its process handle",
       sourceFileMap: "the double replays seed 004's session of another program: it has no elsewhere.exe (its own unmapped paths are checked in test/dap/dbgengDouble.test.ts)",
     },
     async inlineStop() {

@@ -47,6 +47,13 @@ export class TestSession {
     return (await this.dap.request<DebugProtocol.StackTraceResponse>('stackTrace', { threadId, startFrame, levels })).body;
   }
 
+  /** Continues `threadId` and waits for the program to end: its exit code. */
+  async continueToExit(threadId: number, timeoutMs = 60_000): Promise<number> {
+    const exited = this.dap.waitFor<DebugProtocol.ExitedEvent>('exited', timeoutMs);
+    await this.dap.request('continue', { threadId });
+    return (await exited).body.exitCode;
+  }
+
   /** Disconnects (ending the debuggee) and waits for the adapter to exit. */
   async close(): Promise<void> {
     await this.dap.send('disconnect', { terminateDebuggee: true }).catch(() => undefined);

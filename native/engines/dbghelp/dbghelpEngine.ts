@@ -9,7 +9,7 @@
  */
 import koffi from 'koffi';
 import type {
-  BoundBreakpoint, BreakpointLocation, Engine, EngineDescription, EngineThread, EventSink, LaunchParams, LaunchResult, MemoryBlock, RawFrame, RegisterValue, SourceLocation, StackPage, SymbolResolution, Variable,
+  BoundBreakpoint, BreakpointLocation, Engine, EngineDescription, EngineThread, EventSink, LaunchParams, LaunchResult, MemoryBlock, RawFrame, RegisterValue, SourceLocation, StackPage, StepInTargetInfo, SymbolResolution, Variable,
 } from '../engine';
 import { createDebuggee, drainPipe, setJobKillOnClose, type DebuggeeStart } from '../../win32/createDebuggee';
 import { ERROR_INTERNAL_ERROR, LostStartError } from '../../win32/lostStarts';
@@ -31,6 +31,8 @@ import { ValuePresenter } from '../values/present';
 import { encodeScalar, parseScalarText, storageSize, storeScalar, ValueError, type Target } from '../values/value';
 import { decodeOne, type InstructionShape } from './instructions';
 import { StepPlan, type Position, type StepKind } from '../stepping';
+import { stepInTargets, type StepInTarget } from '../stepInTargets';
+import { codeSpots, inlineChainAt } from '../../win32/codeSpots';
 import { SymbolSession, closeQuietly } from './symbols';
 import { EngineError } from '../engineError';
 import { checkProgram, isDirectory } from '../programCheck';
@@ -107,6 +109,8 @@ export class DbghelpEngine implements Engine {
   private instructionBreakpoints: BoundBreakpoint[] = [];
   /** Per thread: innermost inline frames hidden at this stop (a step stopped at their call site). */
   private readonly hidden = new Map<number, number>();
+  /** The step-in targets listed at this stop, by id. */
+  private targets = new Map<number, { threadId: number; target: StepInTarget }>();
   private stepping?: { tid: number; plan: StepPlan; last?: InstructionShape; runTo?: { address: bigint; sp: bigint } };
   private locals?: LocalsReader;
   private types?: TypeReader;
@@ -231,6 +235,7 @@ export class DbghelpEngine implements Engine {
     this.values?.clear();
     const { pid, tid, status } = this.pending;
     this.hidden.clear();
+    this.targets.clear();
     // Past a program's own int3 the thread is somewhere it was not shown
     // to be: a breakpoint of ours there has not been hit yet, so it must
     // fire, not be stepped over.
@@ -554,19 +559,50 @@ export class DbghelpEngine implements Engine {
     });
   }
 
-  step(threadId: number, kind: StepKind): void {
+  stepInTargets(threadId: number, frameIndex: number): StepInTargetInfo[] {
+    const thread = this.threadTable.get(threadId);
+    if (!thread) throw new EngineError('noThread', `Thread ${threadId} does not exist (any more).`);
+    if (this.running || !this.pending) throw new EngineError('notStopped', 'The program is running; pause it to list the calls of its line.');
+    if (frameIndex !== 0) return [];
+    const [top] = this.stackFrames(threadId, 0, 1).frames;
+    if (!top?.line) return [];
+    const at = this.position(thread.handle);
+    const hidden = this.hidden.get(threadId) ?? 0;
+    const spots = codeSpots(this.symbols!, at.pc, (a, n) => this.programBytes(a, n), (a) => {
+      const b = readMemory(this.hProcess, a, 8);
+      return b.length === 8 ? b.readBigUInt64LE(0) : undefined;
+    });
+    const found = stepInTargets({ chain: at.chain.slice(0, at.chain.length - hidden), line: top.line }, spots);
+    return found.map((target) => {
+      const id = this.targets.size + 1;
+      this.targets.set(id, { threadId, target });
+      return { id, label: target.label, inline: target.kind === 'inline' };
+    });
+  }
+
+  step(threadId: number, kind: StepKind, targetId?: number): void {
     const thread = this.threadTable.get(threadId);
     if (!thread) throw new EngineError('noThread', `Thread ${threadId} does not exist (any more).`);
     if (this.running || !this.pending) throw new EngineError('notStopped', 'The program is running; pause it before stepping.');
+    const target = targetId === undefined ? undefined : this.stepTarget(threadId, kind, targetId);
     const hidden = this.hidden.get(threadId) ?? 0;
-    if (kind === 'in' && hidden > 0) {
+    const at = this.position(thread.handle);
+    if (target?.kind === 'inline') {
+      // The chosen inlined call begins right here, not entered yet: enter it without running anything.
+      const level = at.chain.findIndex((s) => s.name === target.site.name && s.start === target.site.start);
+      if (level >= at.chain.length - hidden) {
+        this.hidden.set(threadId, at.chain.length - level - 1);
+        this.emit({ type: 'stopped', reason: 'step', threadId });
+        return;
+      }
+    }
+    if (kind === 'in' && hidden > 0 && !target) {
       // At an inlined call site: step into the inline frame without running anything.
       this.hidden.set(threadId, hidden - 1);
       this.emit({ type: 'stopped', reason: 'step', threadId });
       return;
     }
-    const at = this.position(thread.handle);
-    const plan = new StepPlan({ kind, at, hidden });
+    const plan = new StepPlan({ kind, at, hidden, target });
     this.stepping = { tid: threadId, plan };
     if (plan.outOfPhysicalFrame) {
       const caller = this.firstFrameOf(threadId, 1);
@@ -576,6 +612,15 @@ export class DbghelpEngine implements Engine {
       this.prepareStep(threadId, at.pc);
     }
     this.resume();
+  }
+
+  /** A step-in target listed at this stop for this thread. */
+  private stepTarget(threadId: number, kind: StepKind, targetId: number): StepInTarget {
+    const listed = this.targets.get(targetId);
+    if (kind !== 'in' || !listed || listed.threadId !== threadId) {
+      throw new EngineError('noStepTarget', `Step-in target ${targetId} is not one of this stop's for thread ${threadId}; list the line's targets again.`);
+    }
+    return listed.target;
   }
 
   setExceptionFilters(filters: string[]): void {
@@ -888,10 +933,7 @@ export class DbghelpEngine implements Engine {
     const pc = ctx.readBigUInt64LE(C.Rip);
     const symbols = this.symbols!;
     const contexts = symbols.inlineContextsAt(pc);
-    const chain = contexts.map((c) => {
-      const n = symbols.nameByInlineContext(pc, c);
-      return { name: n?.name ?? '?', start: n ? pc - BigInt(n.displacement) : 0n };
-    }).reverse();
+    const chain = inlineChainAt(symbols, pc, contexts);
     const fn = symbols.nameByOffset(pc);
     const line = contexts.length ? symbols.lineByInlineContext(pc, contexts[0]!) : symbols.lineByOffset(pc);
     return { pc, sp: ctx.readBigUInt64LE(C.Rsp), functionStart: fn ? pc - BigInt(fn.displacement) : 0n, chain, line: line?.line, file: line?.file };
@@ -900,17 +942,22 @@ export class DbghelpEngine implements Engine {
   /** Sets up the next instruction of a step: a call is run through (except by stepIn), anything else single-stepped. */
   private prepareStep(tid: number, pc: bigint): void {
     const step = this.stepping!;
-    const bytes = this.breakpoints ? this.breakpoints.unpatch(pc, readMemory(this.hProcess, pc, 16)) : readMemory(this.hProcess, pc, 16);
-    const insn = decodeOne(bytes, pc);
+    const insn = decodeOne(this.programBytes(pc, 16), pc);
     step.last = insn;
     const thread = this.threadTable.get(tid)!;
     const ctx = this.threadContext(thread.handle);
-    if (insn?.isCall && step.plan.kind !== 'in' && step.plan.kind !== 'instruction' && !this.breakpoints?.has(pc)) {
+    if (insn?.isCall && !step.plan.entersCalls && !this.breakpoints?.has(pc)) {
       this.runTo(pc + BigInt(insn.length), ctx.readBigUInt64LE(C.Rsp));
       return;
     }
     ctx.writeUInt32LE(ctx.readUInt32LE(C.EFlags) | TRAP_FLAG, C.EFlags);
     this.setThreadContext(thread.handle, ctx);
+  }
+
+  /** The program's own code bytes: our breakpoints' int3s hidden. */
+  private programBytes(address: bigint, size: number): Buffer {
+    const bytes = readMemory(this.hProcess, address, size);
+    return this.breakpoints ? this.breakpoints.unpatch(address, bytes) : bytes;
   }
 
   /** Runs the stepping thread to `address` (a return address), accepted once its stack is back at `sp` or above. */

@@ -1,10 +1,7 @@
 /**
  * dbghelp's view of one debuggee: modules loaded as they load, names and
- * lines by (address, inline context), and source lines to addresses.
- *
- * Inline frames are named with SymFromInlineContextW: naming them by
- * address alone gives the outer function's name, which is the bug this
- * project exists to fix.
+ * lines by (address, inline context) (native/win32/symbolLookup.ts), and
+ * source lines to addresses.
  */
 import koffi from 'koffi';
 import { dbghelp, ESLFLAG, SYMOPT } from '../../win32/dbghelp';
@@ -12,14 +9,14 @@ import { inlineSiteAddresses } from '../../win32/inlineSites';
 import { recordedSourceFiles } from '../../win32/sourceFiles';
 import { check, k32, type Handle } from '../../win32/kernel32';
 import { Layouts } from '../../win32/layouts';
+import { SymbolLookup, WINE_INNERMOST_INLINE } from '../../win32/symbolLookup';
+import { lowestPerCopy } from '../../win32/lineCopies';
 import { INLINE_FRAME_CONTEXT_IGNORE } from '../inlineContext';
 import { sameSourceFile } from '../sourcePaths';
 
 const SYM = Layouts.SYMBOL_INFOW;
-const LINE = Layouts.IMAGEHLP_LINEW64;
 const SRCW = Layouts.SRCCODEINFOW;
 const SRCA = Layouts.SRCCODEINFO;
-const MAX_NAME = 1024;
 
 export interface ModuleInfo {
   base: bigint;
@@ -38,9 +35,6 @@ export interface Resolution {
 interface LineEntry { file: string; line: number; address: bigint }
 interface InlineSite { name: string; address: bigint }
 
-/** Wine's context of the innermost inline frame at an address (mode inline, depth 0). */
-const WINE_INNERMOST_INLINE = 0x40000000;
-
 /** Reads one SRCCODEINFO(W) handed to an enumeration callback. */
 function readSourceCodeInfo(info: unknown, SRC: typeof SRCA | typeof SRCW, ansi: boolean): LineEntry {
   const view = Buffer.from(koffi.view(info, SRC.size));
@@ -51,20 +45,19 @@ function readSourceCodeInfo(info: unknown, SRC: typeof SRCA | typeof SRCW, ansi:
   return { file: nul < 0 ? raw : raw.slice(0, nul), line: view.readUInt32LE(SRC.LineNumber), address: view.readBigUInt64LE(SRC.Address) };
 }
 
-export class SymbolSession {
+export class SymbolSession extends SymbolLookup {
   private readonly modules = new Map<bigint, ModuleInfo>();
   private readonly lineTables = new Map<bigint, LineEntry[]>();
   private readonly sourceFileLists = new Map<bigint, string[]>();
   /** Per module: where each inlined copy of a function starts (filled by the sweep). */
   private readonly inlineSites = new Map<bigint, InlineSite[]>();
-  private readonly symbolBuf = Buffer.alloc(SYM.size + MAX_NAME * 2);
-  private readonly lineBuf = Buffer.alloc(LINE.size);
 
   /**
    * `wine`: Wine's dbghelp, whose SymEnumLinesW is an aborting stub (its
    * ANSI twin works) and whose inline contexts use Wine's encoding.
    */
-  constructor(readonly process: Handle, private readonly wine: boolean) {
+  constructor(process: Handle, wine: boolean) {
+    super(process, wine);
     // Microsoft's dbghelp (measured under Wine 8) with deferred loads: a
     // module whose symbols are first asked for by StackWalkEx, at a stop
     // before any breakpoint made dbghelp read them, never gets them (the
@@ -100,33 +93,6 @@ export class SymbolSession {
     return [...this.modules.values()];
   }
 
-  /** Name of the function at `address` in the given inline context. */
-  nameByInlineContext(address: bigint, context: number): { name: string; displacement: number } | undefined {
-    this.prepareSymbol();
-    const disp = [0n];
-    if (!dbghelp.SymFromInlineContextW(this.process, address, context >>> 0, disp, this.symbolBuf)) return undefined;
-    return this.named(BigInt(disp[0]!));
-  }
-
-  nameByOffset(address: bigint): { name: string; displacement: number } | undefined {
-    this.prepareSymbol();
-    const disp = [0n];
-    if (!dbghelp.SymFromAddrW(this.process, address, disp, this.symbolBuf)) return undefined;
-    return this.named(BigInt(disp[0]!));
-  }
-
-  /**
-   * The symbol dbghelp found, unless the address lies before it. Both
-   * dbghelps answer an address below the nearest symbol (start-up code the
-   * PDB has no record of, say) with that symbol and a negative displacement,
-   * as an unsigned 64-bit number (WinMainCRTStartup+0xfffffffffffffefe): the
-   * address is in no known function, and is named by module+offset instead.
-   */
-  private named(displacement: bigint): { name: string; displacement: number } | undefined {
-    if (BigInt.asIntN(64, displacement) < 0n) return undefined;
-    return { name: this.symbolName(), displacement: Number(displacement) };
-  }
-
   /**
    * The entry address of a function by name ("main", or "module!main").
    * Wine lacks SymFromNameW, so its ANSI twin serves there (the SYMBOL_INFO
@@ -137,22 +103,6 @@ export class SymbolSession {
     const ok = this.wine ? dbghelp.SymFromName(this.process, name, this.symbolBuf) : dbghelp.SymFromNameW(this.process, name, this.symbolBuf);
     if (!ok) return undefined;
     return this.symbolBuf.readBigUInt64LE(SYM.Address);
-  }
-
-  lineByInlineContext(address: bigint, context: number): { file: string; line: number } | undefined {
-    this.lineBuf.fill(0);
-    this.lineBuf.writeUInt32LE(LINE.size, LINE.SizeOfStruct);
-    const disp = [0];
-    if (!dbghelp.SymGetLineFromInlineContextW(this.process, address, context >>> 0, 0n, disp, this.lineBuf)) return undefined;
-    return this.lineResult();
-  }
-
-  lineByOffset(address: bigint): { file: string; line: number } | undefined {
-    this.lineBuf.fill(0);
-    this.lineBuf.writeUInt32LE(LINE.size, LINE.SizeOfStruct);
-    const disp = [0];
-    if (!dbghelp.SymGetLineFromAddrW64(this.process, address, disp, this.lineBuf)) return undefined;
-    return this.lineResult();
   }
 
   /**
@@ -181,17 +131,12 @@ export class SymbolSession {
    * lowest address is taken.
    */
   addressesOfLine(file: string, line: number): bigint[] {
-    const byCopy = new Map<string, bigint>();
+    const rows: bigint[] = [];
     for (const base of this.modulesWithFile(file)) {
       const entries = this.wine ? this.lineTable(base) : this.sourceLineEntries(base, file, line);
-      for (const entry of entries) {
-        if (entry.line !== line || !sameSourceFile(entry.file, file)) continue;
-        const key = this.copyKey(entry.address);
-        const prev = byCopy.get(key);
-        if (prev === undefined || entry.address < prev) byCopy.set(key, entry.address);
-      }
+      for (const entry of entries) if (entry.line === line && sameSourceFile(entry.file, file)) rows.push(entry.address);
     }
-    return [...byCopy.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return lowestPerCopy(this, rows);
   }
 
   /**
@@ -260,33 +205,6 @@ export class SymbolSession {
     dbghelp.SymCleanup(this.process);
     this.modules.clear();
     this.lineTables.clear();
-  }
-
-  /** Identifies one inlined copy: the physical function plus the inline chain at the address. */
-  private copyKey(address: bigint): string {
-    const outer = this.nameByOffset(address);
-    const start = outer ? address - BigInt(outer.displacement) : address;
-    // An inline frame's displacement is measured from the start of its own
-    // inlined copy, so name@start tells two copies in one function apart.
-    const chain = this.inlineContextsAt(address).map((ctx) => {
-      const n = this.nameByInlineContext(address, ctx);
-      return n ? `${n.name}@${address - BigInt(n.displacement)}` : '?';
-    });
-    return `${start}:${chain.join('/')}`;
-  }
-
-  /** The inline contexts at an address, innermost first. */
-  inlineContextsAt(address: bigint): number[] {
-    const depth = dbghelp.SymAddrIncludeInlineTrace(this.process, address);
-    if (!depth) return [];
-    let first = WINE_INNERMOST_INLINE;
-    if (!this.wine) {
-      const ctx = [0];
-      const idx = [0];
-      if (!dbghelp.SymQueryInlineTrace(this.process, address, 0, address, address, ctx, idx)) return [];
-      first = ctx[0] as number;
-    }
-    return Array.from({ length: depth }, (_, i) => (first + i) >>> 0);
   }
 
   /**
@@ -417,31 +335,6 @@ export class SymbolSession {
       found.push(...inlineSiteAddresses(this.process, info.base, fn));
     }
     return [...new Set(found)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  }
-
-  private symbolRange(address: bigint): { start: bigint; end: bigint } | undefined {
-    const named = this.nameByOffset(address);
-    if (!named) return undefined;
-    const start = address - BigInt(named.displacement);
-    const size = this.symbolBuf.readUInt32LE(SYM.Size);
-    return size ? { start, end: start + BigInt(size) } : undefined;
-  }
-
-  private prepareSymbol(): void {
-    this.symbolBuf.fill(0, 0, SYM.size);
-    this.symbolBuf.writeUInt32LE(SYM.size, SYM.SizeOfStruct);
-    this.symbolBuf.writeUInt32LE(MAX_NAME, SYM.MaxNameLen);
-  }
-
-  private symbolName(): string {
-    const len = Math.min(this.symbolBuf.readUInt32LE(SYM.NameLen), MAX_NAME);
-    return this.symbolBuf.toString('utf16le', SYM.Name, SYM.Name + len * 2);
-  }
-
-  private lineResult(): { file: string; line: number } | undefined {
-    const ptr = this.lineBuf.readBigUInt64LE(LINE.FileName);
-    const file = ptr ? koffi.decode.string16(ptr) : '';
-    return { file, line: this.lineBuf.readUInt32LE(LINE.LineNumber) };
   }
 }
 
