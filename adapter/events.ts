@@ -12,6 +12,8 @@ export function toDapEvent(e: EngineEvent, paths: PathMapper): DebugProtocol.Eve
       const ev = new StoppedEvent(e.reason, e.threadId, e.description) as DebugProtocol.StoppedEvent;
       ev.body.allThreadsStopped = true;
       if (e.breakpointIds?.length) ev.body.hitBreakpointIds = e.breakpointIds;
+      // What changed: VS Code shows the description where the Call Stack says why the thread is paused.
+      if (e.reason === 'data breakpoint' && e.description) ev.body.description = e.description;
       if (e.exception) ev.body.text = `${e.exception.description} at ${e.exception.address} (code 0x${(e.exception.code >>> 0).toString(16).padStart(8, '0')})`;
       return [ev];
     }

@@ -101,6 +101,8 @@ const SHAPES: Record<string, { required: boolean; fields: Record<string, Check> 
   next: { required: true, fields: { threadId: wholeNumber(0) } },
   stepIn: { required: true, fields: { threadId: wholeNumber(0), targetId: optional(wholeNumber(0)) } },
   stepInTargets: { required: true, fields: { frameId: wholeNumber(0) } },
+  dataBreakpointInfo: { required: true, fields: { name: string, variablesReference: optional(wholeNumber(0)), frameId: optional(wholeNumber(0)) } },
+  setDataBreakpoints: { required: true, fields: { breakpoints: arrayOf((v) => (isObject(v) && typeof v.dataId === 'string' ? undefined : 'an object with a dataId'), 'data breakpoints, each with a dataId') } },
   stepOut: { required: true, fields: { threadId: wholeNumber(0) } },
   evaluate: { required: true, fields: { expression: string, frameId: optional(wholeNumber(0)) } },
   setVariable: { required: true, fields: { variablesReference: wholeNumber(0), name: string, value: string } },

@@ -8,7 +8,8 @@ import {
   BreakpointEvent, DebugSession, InitializedEvent, OutputEvent, Response, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { EngineClient, EngineRequestError, EXCEPTION_FILTERS, type BoundBreakpoint, type DumpStop, type EngineEvent, type ExceptionInfo } from '../native/api';
+import { EngineClient, EngineRequestError, EXCEPTION_FILTERS, type BoundBreakpoint, type DataWatch, type DumpStop, type EngineEvent, type ExceptionInfo, type Variable } from '../native/api';
+import { infoFor, watchOf } from './dataBreakpoints';
 import { exceptionInfo } from './exceptionInfo';
 import { disassemble } from './disassembly';
 import { memoryAddress, readMemory, writeMemory } from './memory';
@@ -132,6 +133,7 @@ export class DbgengSession extends DebugSession {
       supportsValueFormattingOptions: true,
       supportsCompletionsRequest: true,
       supportsStepInTargetsRequest: true,
+      supportsDataBreakpoints: true,
       exceptionBreakpointFilters: EXCEPTION_FILTERS.map((f) => ({ filter: f.filter, label: f.label, description: f.description, default: f.default })),
       supportTerminateDebuggee: true,
       supportSuspendDebuggee: false,
@@ -305,6 +307,38 @@ export class DbgengSession extends DebugSession {
       await this.sendFunctionBreakpoints();
       const shown = this.boundBreakpoints.get('functions') ?? [];
       response.body = { breakpoints: shown.map((b) => ({ id: b.id, verified: b.verified, line: b.line || undefined, message: b.message, instructionReference: b.addresses[0] })) };
+    });
+  }
+
+  /** Whether a variable (or, with a frame and no reference, an expression) can be watched for changes. */
+  protected override async dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): Promise<void> {
+    await this.run(response, async () => {
+      const engine = this.requireEngine();
+      let value: Variable | undefined;
+      if (args.variablesReference !== undefined) value = await this.variables.find(engine, args.variablesReference, args.name);
+      else {
+        const ref = args.frameId !== undefined ? this.frames.get(args.frameId) : undefined;
+        if (!ref) throw errors.unknownFrame(args.frameId ?? 0);
+        value = await engine.evaluate(ref.threadId, ref.frame.index, args.name).catch(() => undefined);
+      }
+      response.body = infoFor(args.name, value);
+    });
+  }
+
+  protected override async setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): Promise<void> {
+    await this.run(response, async () => {
+      const asked = args.breakpoints.map(watchOf);
+      const bound = await this.requireEngine().setDataBreakpoints(asked.filter((w): w is DataWatch => typeof w !== 'string'));
+      const ids = this.clientIds('data', bound);
+      this.boundBreakpoints.set('data', bound.map((b, i) => ({ id: ids[i]!, where: `data ${b.addresses[0] ?? '(none)'}`, verified: b.verified, addresses: b.addresses, message: b.message })));
+      let next = 0;
+      response.body = {
+        breakpoints: asked.map((w) => {
+          if (typeof w === 'string') return { verified: false, message: w };
+          const i = next++;
+          return { id: ids[i], verified: bound[i]!.verified, message: bound[i]!.message };
+        }),
+      };
     });
   }
 

@@ -14,10 +14,19 @@ import type { FrameRef } from './stack/frameStore';
 
 type ScopeKind = 'locals' | 'arguments' | 'registers';
 
+type FrameValues = { kind: 'locals' | 'arguments'; threadId: number; frameIndex: number };
+
 type Handle =
-  | { kind: ScopeKind; threadId: number; frameIndex: number }
+  | FrameValues
+  | { kind: 'registers'; threadId: number; frameIndex: number }
   /** The parts of a value: an engine value handle, and the expression that names the value. */
   | { kind: 'parts'; handle: number; expression: string };
+
+/** A frame's locals, or its arguments. */
+async function scopeValues(engine: EngineClient, h: FrameValues): Promise<Variable[]> {
+  const wanted = h.kind === 'locals' ? 'local' : 'parameter';
+  return (await engine.variables(h.threadId, h.frameIndex)).filter((v) => v.kind === wanted);
+}
 
 export class VariableStore {
   private nextRef = 1;
@@ -38,8 +47,16 @@ export class VariableStore {
     if (h.kind === 'registers') {
       return (await engine.registers(h.threadId, h.frameIndex)).map((r) => ({ name: r.name, value: formatValue(r.value, 'unsigned __int64', format), variablesReference: 0, evaluateName: `$${r.name}` }));
     }
-    const wanted = h.kind === 'locals' ? 'local' : 'parameter';
-    return (await engine.variables(h.threadId, h.frameIndex)).filter((v) => v.kind === wanted).map((v) => this.toDap(v, v.name, format));
+    return (await scopeValues(engine, h)).map((v) => this.toDap(v, v.name, format));
+  }
+
+  /** The value `name` of a variables reference (a local, an argument, a member or element), undefined for a register or a name not there. */
+  async find(engine: EngineClient, reference: number, name: string): Promise<Variable | undefined> {
+    const h = this.handles.get(reference);
+    if (!h) throw errors.unknownVariables(reference);
+    if (h.kind === 'registers') return undefined;
+    const values = h.kind === 'parts' ? await engine.children(h.handle) : await scopeValues(engine, h);
+    return values.find((v) => v.name === name);
   }
 
   async setVariable(engine: EngineClient, reference: number, name: string, value: string): Promise<string> {

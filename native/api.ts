@@ -6,13 +6,14 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { BoundBreakpoint, BreakpointLocation, DisassembledInstruction, EngineDescription, EngineEvent, EngineThread, LaunchParams, LaunchResult, MemoryBlock, RegisterValue, SourceLocation, StackPage, StepInTargetInfo, SymbolResolution, Variable } from './engines/engine';
+import type { BoundBreakpoint, BreakpointLocation, DataWatch, DisassembledInstruction, EngineDescription, EngineEvent, EngineThread, LaunchParams, LaunchResult, MemoryBlock, RegisterValue, SourceLocation, StackPage, StepInTargetInfo, SymbolResolution, Variable } from './engines/engine';
 import type { EngineMethod, HostMessage } from './host/protocol';
 import { decodeStackPage, type EncodedStackPage } from './host/stackPageCodec';
 
 export type * from './engines/engine';
 export { decodeInlineContext, frameTypeNames, hex32, type InlineContextEncoding } from './engines/inlineContext';
 export { EXCEPTION_FILTERS } from './engines/exceptionFilters';
+export { scalarSize, unwatchable } from './engines/dataWatch';
 
 /** An engine request that failed; `code` is the engine's stable error code. */
 export class EngineRequestError extends Error {
@@ -81,6 +82,7 @@ export class EngineClient extends EventEmitter {
   }
   setSourceBreakpoints(file: string, locations: BreakpointLocation[]): Promise<BoundBreakpoint[]> { return this.call('setSourceBreakpoints', file, locations); }
   setFunctionBreakpoints(names: string[]): Promise<BoundBreakpoint[]> { return this.call('setFunctionBreakpoints', names); }
+  setDataBreakpoints(watches: DataWatch[]): Promise<BoundBreakpoint[]> { return this.call('setDataBreakpoints', watches); }
   setExceptionFilters(filters: string[]): Promise<void> { return this.call('setExceptionFilters', filters); }
   async attach(pid: number): Promise<LaunchResult> {
     // Not remembered for killing: a process we attached to is never ended on our account.

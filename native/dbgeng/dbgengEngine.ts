@@ -44,6 +44,7 @@ import { codeSpots, inlineChainAt } from '../win32/codeSpots';
 import { SymbolLookup } from '../win32/symbolLookup';
 import { lowestPerCopy } from '../win32/lineCopies';
 import { stepInTargets, type StepInTarget } from '../engines/stepInTargets';
+import { describeDataHit, MAX_WATCHES, noRegisterLeft, unwatchable, type DataWatch } from '../engines/dataWatch';
 import { ambiguityNote, sameSourceFile, unboundLineMessage } from '../engines/sourcePaths';
 
 /** Inline frames looked at, at most, for the frames a stop hides. */
@@ -63,6 +64,10 @@ const DEBUG_ONLY_THIS_PROCESS = 0x2;
 const DEBUG_ENGOPT_INITIAL_BREAK = 0x20;
 const DEBUG_ATTACH_DEFAULT = 0;
 const DEBUG_BREAKPOINT_CODE = 0;
+const DEBUG_BREAKPOINT_DATA = 1;
+/** SetDataParameters access bits (`ba r` and `ba w`). */
+const DEBUG_BREAK_READ = 1;
+const DEBUG_BREAK_WRITE = 2;
 const DEBUG_ANY_ID = 0xffffffff;
 const DEBUG_BREAKPOINT_ENABLED = 0x4;
 /** dbgeng deletes a one-shot breakpoint itself once it is hit. */
@@ -134,6 +139,8 @@ export class DbgengEngine implements Engine {
   private readonly bpIds = new Map<number, number>();
   private readonly sourceBps = new Map<string, { id: number; bp: ComPtr }[]>();
   private functionBps: { id: number; bp: ComPtr }[] = [];
+  /** Data breakpoints (`ba`), by dbgeng's id: ours, what is watched, and its value when last seen. */
+  private readonly dataBps = new Map<number, { id: number; bp: ComPtr; watch: DataWatch; last: Buffer }>();
   /** What each of our breakpoints asked for, to decide where its stops show the user to be (native/engines/stopPosition.ts). */
   private readonly asked = new Map<number, AskedFor>();
   /** Per thread: innermost inline frames not entered yet at this stop (hidden from the stack, entered by stepIn). */
@@ -598,6 +605,32 @@ export class DbgengEngine implements Engine {
 
   setExceptionFilters(filters: string[]): void {
     this.exceptionFilters = new Set(filters);
+  }
+
+  /** Data breakpoints as WinDbg's `ba w` / `ba r` (dbgeng arms the debug registers of every thread). */
+  setDataBreakpoints(watches: DataWatch[]): BoundBreakpoint[] {
+    for (const [, d] of this.dataBps) this.removeBreakpoint(d.bp);
+    this.dataBps.clear();
+    return watches.map((watch): BoundBreakpoint => {
+      const id = this.nextBreakpointId++;
+      const why = this.dump ? 'this session is a crash dump, which never runs' : unwatchable(watch.address, watch.type)
+        ?? (this.dataBps.size >= MAX_WATCHES ? noRegisterLeft : undefined);
+      if (why) return { id, verified: false, line: 0, addresses: [], message: `Cannot watch ${watch.name}: ${why}.` };
+      const out = [0n];
+      this.dbg.control.call(C.AddBreakpoint2, 'AddBreakpoint2', 'uint32_t type, uint32_t desiredId, _Out_ void **bp', DEBUG_BREAKPOINT_DATA, DEBUG_ANY_ID, out);
+      const bp = new ComPtr(BigInt(out[0] as bigint), 'IDebugBreakpoint2', true);
+      bp.call(BP.SetDataParameters, 'SetDataParameters', 'uint32_t size, uint32_t access', watch.size, watch.access === 'write' ? DEBUG_BREAK_WRITE : DEBUG_BREAK_READ | DEBUG_BREAK_WRITE);
+      bp.call(BP.SetOffset, 'SetOffset', 'uint64_t offset', BigInt(watch.address));
+      bp.call(BP.AddFlags, 'AddFlags', 'uint32_t flags', DEBUG_BREAKPOINT_ENABLED);
+      const engineId = [0];
+      bp.call(BP.GetId, 'GetId', '_Out_ uint32_t *id', engineId);
+      this.dataBps.set(Number(engineId[0]), { id, bp, watch, last: this.watchedBytes(watch) });
+      return { id, verified: true, line: 0, addresses: [watch.address] };
+    });
+  }
+
+  private watchedBytes(watch: DataWatch): Buffer {
+    return Buffer.from(readVirtual(this.dbg.dataSpaces, watch.address, watch.size).data, 'base64');
   }
 
   setFunctionBreakpoints(names: string[]): BoundBreakpoint[] {
@@ -1098,6 +1131,15 @@ export class DbgengEngine implements Engine {
       step!.target!.breakpoints.splice(entered, 1);
       step!.target!.reached = true;
       this.pendingStop = { type: 'stopped', reason: 'step' };
+      return DEBUG_STATUS.BREAK;
+    }
+    const data = this.dataBps.get(Number(engineId[0]));
+    if (data) {
+      // After the access: the value as it is now, against the one last seen.
+      const now = this.watchedBytes(data.watch);
+      const description = describeDataHit(data.watch, data.last, now);
+      data.last = now;
+      this.pendingStop = { type: 'stopped', reason: 'data breakpoint', breakpointIds: [data.id], description };
       return DEBUG_STATUS.BREAK;
     }
     const id = this.bpIds.get(Number(engineId[0]));

@@ -106,6 +106,7 @@ export const Slots = {
     AddFlags: 7,
     GetOffset: 10,
     SetOffset: 11,
+    SetDataParameters: 13,
     SetMatchThreadId: 18,
   },
   /** Implemented by us: the order dbgeng calls them in. */

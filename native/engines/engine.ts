@@ -8,6 +8,9 @@
  * the thread boundary; 64-bit addresses travel as hex strings ("0x...").
  */
 
+import type { DataWatch } from './dataWatch';
+
+export type { DataWatch } from './dataWatch';
 export type EngineKind = 'dbghelp' | 'dbgeng';
 
 export interface LaunchParams {
@@ -179,7 +182,7 @@ export interface ExceptionInfo {
   description: string;
 }
 
-export type StopReason = 'entry' | 'breakpoint' | 'exception' | 'pause' | 'step';
+export type StopReason = 'entry' | 'breakpoint' | 'data breakpoint' | 'exception' | 'pause' | 'step';
 
 export type EngineEvent =
   | { type: 'stopped'; reason: StopReason; threadId: number; breakpointIds?: number[]; exception?: ExceptionInfo; description?: string }
@@ -257,6 +260,13 @@ export interface Engine {
   loadedSources(): string[];
   /** Replaces the function breakpoints. */
   setFunctionBreakpoints(names: string[]): BoundBreakpoint[];
+  /**
+   * Replaces the data breakpoints (native/engines/dataWatch.ts): at most
+   * four, the processor's debug registers, in every thread, new ones too.
+   * A hit stops with reason 'data breakpoint', its id, and a description
+   * naming the value and its old and new value.
+   */
+  setDataBreakpoints(watches: DataWatch[]): BoundBreakpoint[];
   /**
    * The calls the thread's current line makes, inlined calls included
    * (native/engines/stepInTargets.ts), for a step into one of them. Only

@@ -19,6 +19,6 @@ export type HostMessage =
 
 /** The engine methods callable from the adapter (see engines/engine.ts). */
 export const ENGINE_METHODS = [
-  'launch', 'attach', 'openDump', 'detach', 'setVariable', 'execute', 'setInstructionBreakpoints', 'loadedSources', 'variables', 'children', 'evaluate', 'setChild', 'readMemory', 'writeMemory', 'disassemble', 'sourceLocations', 'setSourceBreakpoints', 'setFunctionBreakpoints', 'setExceptionFilters', 'resume', 'stepInTargets', 'step', 'pause', 'threads', 'registers', 'resolveSymbol', 'stackFrames', 'terminate', 'dispose', 'describe',
+  'launch', 'attach', 'openDump', 'detach', 'setVariable', 'execute', 'setInstructionBreakpoints', 'loadedSources', 'variables', 'children', 'evaluate', 'setChild', 'readMemory', 'writeMemory', 'disassemble', 'sourceLocations', 'setSourceBreakpoints', 'setFunctionBreakpoints', 'setDataBreakpoints', 'setExceptionFilters', 'resume', 'stepInTargets', 'step', 'pause', 'threads', 'registers', 'resolveSymbol', 'stackFrames', 'terminate', 'dispose', 'describe',
 ] as const;
 export type EngineMethod = (typeof ENGINE_METHODS)[number];

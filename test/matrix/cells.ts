@@ -34,7 +34,9 @@ export type CaseId =
   // exceptions.test.ts
   | 'exception'
   // stepInTargets.test.ts
-  | 'stepInTargets';
+  | 'stepInTargets'
+  // dataBreakpoints.test.ts
+  | 'dataBreakpoint';
 
 /** A session stopped inside an inline frame, and what the cell's independent source says it shows. */
 export interface InlineStop {
@@ -199,6 +201,7 @@ export const cells: Cell[] = [
       functionOnTop: "the double replays seed 004's session of another program: it has no symbols of the sample",
       lineOnTop: "the double replays seed 004's session of another program: it has no line table of the sample",
       ambiguousName: "the double replays seed 004's session of another program: it has no twins.exe",
+      dataBreakpoint: "the double replays seed 004's session of another program: it has no watch.exe and runs no code that could write a watched value",
       stepInTargets: "the double replays seed 004's session of another program: it has no targets.exe, and no dbghelp session behind its process handle",
       sourceFileMap: "the double replays seed 004's session of another program: it has no elsewhere.exe (its own unmapped paths are checked in test/dap/dbgengDouble.test.ts)",
     },

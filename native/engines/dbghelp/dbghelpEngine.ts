@@ -33,6 +33,8 @@ import { decodeOne, type InstructionShape } from './instructions';
 import { StepPlan, type Position, type StepKind } from '../stepping';
 import { stepInTargets, type StepInTarget } from '../stepInTargets';
 import { codeSpots, inlineChainAt } from '../../win32/codeSpots';
+import { DebugRegisters } from './debugRegisters';
+import { MAX_WATCHES, noRegisterLeft, unwatchable, type DataWatch } from '../dataWatch';
 import { SymbolSession, closeQuietly } from './symbols';
 import { EngineError } from '../engineError';
 import { checkProgram, isDirectory } from '../programCheck';
@@ -98,6 +100,8 @@ export class DbghelpEngine implements Engine {
   private readonly sources = new Map<string, SourceBreakpoints>();
   private functionBreakpoints: { name: string; bp: BoundBreakpoint }[] = [];
   private nextBreakpointId = 1;
+  /** The data breakpoints, in the threads' debug registers. */
+  private readonly dataWatches = new DebugRegisters(() => this.hProcess);
   private pending?: { pid: number; tid: number; status: number };
   private stepOver?: { tid: number; address: bigint; suspended: Handle[] };
   /** A stop at an int3 the program itself contains: resuming must skip it. */
@@ -627,6 +631,20 @@ export class DbghelpEngine implements Engine {
     this.exceptionFilters = new Set(filters);
   }
 
+  setDataBreakpoints(watches: DataWatch[]): BoundBreakpoint[] {
+    const armed: { id: number; watch: DataWatch }[] = [];
+    const bound = watches.map((watch): BoundBreakpoint => {
+      const id = this.nextBreakpointId++;
+      const why = unwatchable(watch.address, watch.type)
+        ?? (armed.length >= MAX_WATCHES ? noRegisterLeft : undefined);
+      if (why) return { id, verified: false, line: 0, addresses: [], message: `Cannot watch ${watch.name}: ${why}.` };
+      armed.push({ id, watch });
+      return { id, verified: true, line: 0, addresses: [watch.address] };
+    });
+    this.dataWatches.set(armed, [...this.threadTable.values()].map((t) => t.handle));
+    return bound;
+  }
+
   setFunctionBreakpoints(names: string[]): BoundBreakpoint[] {
     for (const old of this.functionBreakpoints) this.breakpoints?.removeOwner(old.bp.id);
     this.functionBreakpoints = names.map((name) => ({ name, bp: this.bindFunctionBreakpoint(name, this.nextBreakpointId++) }));
@@ -695,6 +713,7 @@ export class DbghelpEngine implements Engine {
       }
       case DebugEventCode.CREATE_THREAD:
         this.threadTable.set(ev.tid, { handle: ev.hThread, name: `Thread ${ev.tid}` });
+        if (this.dataWatches.count) this.dataWatches.arm(ev.hThread);
         this.emit({ type: 'thread', reason: 'started', threadId: ev.tid });
         return go;
       case DebugEventCode.EXIT_THREAD:
@@ -779,6 +798,10 @@ export class DbghelpEngine implements Engine {
         const threadId = this.threadTable.has(this.mainThreadId) ? this.mainThreadId : ev.tid;
         return { stop: true, status: DBG_CONTINUE, report: () => this.emit({ type: 'stopped', reason: 'pause', threadId }) };
       }
+    }
+    if (code === ExceptionCode.SINGLE_STEP) {
+      const watched = this.dataBreakpointHit(ev.tid);
+      if (watched) return watched;
     }
     if (code === ExceptionCode.SINGLE_STEP && this.stepOver && this.stepOver.tid === ev.tid) {
       this.finishStepOver(false);
@@ -925,6 +948,23 @@ export class DbghelpEngine implements Engine {
     for (const f of this.functionBreakpoints) if (ids.includes(f.bp.id)) asked.push({ function: f.name });
     for (const source of this.sources.values()) for (const b of source.breakpoints) if (ids.includes(b.id)) asked.push({ line: b.line });
     return asked;
+  }
+
+  /**
+   * A single step that a data breakpoint raised (after the access): the stop
+   * names the value, old and new. It ends a step under way, as any stop
+   * does; a step over one of our int3s under way is finished first.
+   */
+  private dataBreakpointHit(tid: number): Decision | undefined {
+    const thread = this.threadTable.get(tid);
+    const hits = thread ? this.dataWatches.hits(thread.handle) : [];
+    if (!hits.length) return undefined;
+    if (this.stepOver?.tid === tid) this.finishStepOver(false);
+    this.cancelStepping();
+    return {
+      stop: true, status: DBG_CONTINUE,
+      report: () => this.emit({ type: 'stopped', reason: 'data breakpoint', threadId: tid, breakpointIds: hits.map((h) => h.id), description: hits.map((h) => h.description).join('; ') }),
+    };
   }
 
   /** Where a thread is, for stepping decisions. */
