@@ -6,7 +6,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { EngineClient, RawFrame } from '../../native/api';
 import type { SourceOf } from './sources';
-import { frameName, INLINE_MARKER } from './frameNames';
+import { frameName, INLINE_MARKER, wantsParameters } from './frameNames';
 import type { FrameStore } from './frameStore';
 
 /** levels 0 means "all": fetched in pages of this size. */
@@ -69,18 +69,31 @@ export async function stackTrace(
     }
   }
   if (total === undefined && levels > 1 && raw.length === levels) total = start + raw.length + LOAD_MORE;
+  const names = await frameNames(engine, args.threadId, raw, args.format, signal);
   return {
-    stackFrames: raw.map((f) => toDapFrame(f, frames.idFor(args.threadId, f), sourceOf)),
+    stackFrames: raw.map((f, i) => toDapFrame(f, names[i]!, frames.idFor(args.threadId, f), sourceOf)),
     // Exact once the walk reached the bottom; until then a paging hint (see
     // LOAD_MORE), or none: VS Code then asks for pages until one comes back short.
     totalFrames: total,
   };
 }
 
-function toDapFrame(f: RawFrame, id: number, sourceOf: SourceOf): DebugProtocol.StackFrame {
+/** Each frame's name under the client's format; parameters read frame by frame, only when asked for. */
+async function frameNames(engine: EngineClient, threadId: number, raw: RawFrame[], format: DebugProtocol.StackFrameFormat | undefined, signal?: AbortSignal): Promise<string[]> {
+  if (!wantsParameters(format)) return raw.map((f) => frameName(f, format));
+  const names: string[] = [];
+  for (const f of raw) {
+    signal?.throwIfAborted();
+    const parameters = await engine.variables(threadId, f.index).then((vs) => vs.filter((v) => v.kind === 'parameter'), () => undefined);
+    names.push(frameName(f, format, parameters));
+  }
+  return names;
+}
+
+function toDapFrame(f: RawFrame, name: string, id: number, sourceOf: SourceOf): DebugProtocol.StackFrame {
   return {
     id,
-    name: frameName(f),
+    name,
     source: f.file ? sourceOf(f.file) : undefined,
     line: f.line ?? 0,
     column: f.line ? 1 : 0,

@@ -22,7 +22,7 @@ import { SEED_004_STACK } from '../support/seed004';
 /** The cases of the matrix, by the file that holds them. */
 export type CaseId =
   // inlineStop.test.ts: one stop inside an inline frame
-  | 'stack' | 'sourcePaths' | 'rawContext' | 'console' | 'locals' | 'evaluate' | 'hex' | 'completions' | 'dump' | 'stepOut' | 'exit'
+  | 'stack' | 'sourcePaths' | 'rawContext' | 'console' | 'locals' | 'evaluate' | 'hex' | 'frameFormat' | 'completions' | 'dump' | 'stepOut' | 'exit'
   // inlineCopies.test.ts: a function inlined into three callers
   | 'lineCopies' | 'functionCopies'
   // stepping.test.ts
@@ -49,6 +49,8 @@ export interface InlineStop {
   shownAt?(addresses: bigint[]): { name: string; line: number | undefined }[];
   /** A local of the innermost (inline) frame and its value, as the source computes it. */
   local: { name: string; value: string };
+  /** A parameter of one of the stop's frames (by position) and its value, as the source computes it. */
+  parameter: { frame: number; name: string; value: string };
   exitCode: number;
   close(): Promise<void>;
 }
@@ -109,6 +111,9 @@ function realProgramCell(spec: Omit<Cell, 'inlineStop' | 'program'> & { program:
           expected: shownByRecords(records, frames, 4),
           // helper(x) with x = argc + 1 = 2 (no arguments): h = x * 3.
           local: { name: 'h', value: '6' },
+          // main's argc, live across its call of outer (printf prints it after): in a
+          // callee-saved register, read through the unwind. helper's x is dead by the stop.
+          parameter: { frame: 3, name: 'argc', value: '1' },
           exitCode: 19,
           close: () => session.close(),
         };
@@ -218,6 +223,7 @@ export const cells: Cell[] = [
           expected: SEED_004_STACK.map((f) => ({ name: f.name, line: f.line || undefined })),
           // The double's symbol group for helper's frame (test/fixtures/dbgeng-double/symbol_groups.c).
           local: { name: 'only_in_helper', value: '7' },
+          parameter: { frame: 1, name: 'argc', value: '1' },
           exitCode: 0,
           close: () => r.dispose(),
         };

@@ -90,6 +90,18 @@ for (const cell of cells) {
       assert.equal(sum.body.result, String(Number(stop.local.value) + 10));
     });
 
+    it("writes a frame's parameters into its name when the client's stackTrace format asks, in hex on request", caseOptions(cell, 'frameFormat'), async () => {
+      const { frame, name, value } = stop.parameter;
+      const format: DebugProtocol.StackFrameFormat = { parameters: true, parameterTypes: false, hex: true };
+      const frames = (await s().dap.request<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: frame + 1, format })).body.stackFrames;
+      const plain = stop.frames[frame]!;
+      assert.equal(frames[frame]!.id, plain.id, 'the same frame, only named differently');
+      const inline = INLINE.test(plain.name) ? ' (Inline)' : '';
+      assert.match(frames[frame]!.name, new RegExp(`^${baseName(plain.name)}\\(.*\\b${name} = 0x${Number(value).toString(16)}\\b.*\\)${inline.replace(/[()]/g, '\\$&')}$`));
+      const unformatted = (await s().dap.request<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: frame + 1 })).body.stackFrames;
+      assert.equal(unformatted[frame]!.name, plain.name, 'without a format, names are as before');
+    });
+
     it("completes the inline frame's own local and the console's commands in the Debug Console", caseOptions(cell, 'completions'), async () => {
       assert.equal(s().capabilities.supportsCompletionsRequest, true);
       const frameId = stop.frames[0]!.id;
@@ -132,9 +144,7 @@ for (const cell of cells) {
     });
 
     it("runs to the end with the program's exit code", caseOptions(cell, 'exit'), async () => {
-      const exited = s().dap.waitFor<DebugProtocol.ExitedEvent>('exited', 60_000);
-      await s().dap.request('continue', { threadId: stop.threadId });
-      assert.equal((await exited).body.exitCode, stop.exitCode);
+      assert.equal(await s().continueToExit(stop.threadId), stop.exitCode);
     });
   });
 }
