@@ -38,9 +38,7 @@ for (const cell of cells) {
         const second = (await s.dap.request<DebugProtocol.ExceptionInfoResponse>('exceptionInfo', { threadId: stop.body.threadId })).body;
         assert.match(second.description ?? '', /second chance/);
 
-        const exited = s.dap.waitFor<DebugProtocol.ExitedEvent>('exited', 60_000);
-        await s.dap.request('continue', { threadId });
-        assert.equal((await exited).body.exitCode >>> 0, ACCESS_VIOLATION);
+        assert.equal((await s.continueToExit(threadId)) >>> 0, ACCESS_VIOLATION);
       } finally {
         await s.close();
       }

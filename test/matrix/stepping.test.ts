@@ -46,9 +46,7 @@ for (const cell of cells) {
         const after = await step('stepOut');
         assert.deepEqual(shown(after, 1), [{ name: 'caller_a', line: markerLine(SRC, '#AFTER helper in a') }]);
 
-        const exited = s.dap.waitFor<DebugProtocol.ExitedEvent>('exited', 60_000);
-        await s.dap.request('continue', { threadId });
-        assert.equal((await exited).body.exitCode, EXIT_CODE);
+        assert.equal(await s.continueToExit(threadId), EXIT_CODE);
       } finally {
         await s.close();
       }

@@ -53,9 +53,7 @@ async function middleOnTopThenStepIn(cell: Cell, set: (dap: import('../../client
     // The line may have more rows (code of middle after the call): run to the end without them.
     await s.dap.request('setBreakpoints', { source: { path: SRC }, breakpoints: [] });
     await s.dap.request('setFunctionBreakpoints', { breakpoints: [] });
-    const exited = s.dap.waitFor<DebugProtocol.ExitedEvent>('exited', 60_000);
-    await s.dap.request('continue', { threadId });
-    assert.equal((await exited).body.exitCode, 19);
+    assert.equal(await s.continueToExit(threadId), 19);
   } finally {
     await s.close();
   }
