@@ -138,6 +138,8 @@ export class DbgengEngine implements Engine {
   /** dbgeng breakpoint id -> our id, and our id -> the breakpoint. */
   private readonly bpIds = new Map<number, number>();
   private readonly sourceBps = new Map<string, { id: number; bp: ComPtr }[]>();
+  /** Source breakpoints that bound nowhere yet, by file (as sourceBps): bound when a module loads. */
+  private readonly pendingLines = new Map<string, { id: number; path: string; line: number }[]>();
   private functionBps: { id: number; bp: ComPtr }[] = [];
   /** Data breakpoints (`ba`), by dbgeng's id: ours, what is watched, and its value when last seen. */
   private readonly dataBps = new Map<number, { id: number; bp: ComPtr; watch: DataWatch; last: Buffer }>();
@@ -458,23 +460,41 @@ export class DbgengEngine implements Engine {
 
   setSourceBreakpoints(path: string, locations: BreakpointLocation[]): BoundBreakpoint[] {
     if (this.dump) return locations.map((loc) => this.unsetInDump(loc.line));
-    for (const old of this.sourceBps.get(path.toLowerCase()) ?? []) this.removeBreakpoint(old.bp);
-    const bound: BoundBreakpoint[] = [];
-    const kept: { id: number; bp: ComPtr }[] = [];
-    for (const loc of locations) {
-      const id = this.nextBreakpointId++;
-      const addresses = this.lineAddresses(path, loc.line);
-      if (!addresses.length) {
-        bound.push({ id, verified: false, line: loc.line, addresses: [], message: unboundLineMessage(path, loc.line, this.recordedSourceFiles(), false) });
-        continue;
-      }
-      // One breakpoint for the user, one dbgeng breakpoint per copy of the line (each inlined copy is one).
-      for (const address of addresses) kept.push({ id, bp: this.addBreakpoint(id, address) });
-      this.asked.set(id, { line: loc.line });
-      bound.push({ id, verified: true, line: loc.line, addresses: addresses.map(hex), message: ambiguityNote(path, this.recordedSourceFiles()) });
+    const key = path.toLowerCase();
+    for (const old of this.sourceBps.get(key) ?? []) this.removeBreakpoint(old.bp);
+    this.sourceBps.set(key, []);
+    this.pendingLines.set(key, []);
+    return locations.map((loc) => this.bindLine(path, loc.line, this.nextBreakpointId++));
+  }
+
+  /** Binds one source breakpoint (one dbgeng breakpoint per copy of the line: each inlined copy is one), or keeps it pending. */
+  private bindLine(path: string, line: number, id: number): BoundBreakpoint {
+    const key = path.toLowerCase();
+    const addresses = this.lineAddresses(path, line);
+    if (!addresses.length) {
+      this.pendingLines.get(key)!.push({ id, path, line });
+      return { id, verified: false, line, addresses: [], message: unboundLineMessage(path, line, this.recordedSourceFiles(), true) };
     }
-    this.sourceBps.set(path.toLowerCase(), kept);
-    return bound;
+    for (const address of addresses) this.sourceBps.get(key)!.push({ id, bp: this.addBreakpoint(id, address) });
+    this.asked.set(id, { line });
+    return { id, verified: true, line, addresses: addresses.map(hex), message: ambiguityNote(path, this.recordedSourceFiles()) };
+  }
+
+  /**
+   * A module loaded: the pending source breakpoints that now have code bind,
+   * each announced by a `breakpoint` event (as WinDbg's deferred `bu`
+   * breakpoints resolve). Called from dbgeng's LoadModule callback, before
+   * the module runs any code.
+   */
+  private bindPendingLines(): void {
+    for (const [key, pending] of this.pendingLines) {
+      if (!pending.length) continue;
+      this.pendingLines.set(key, []);
+      for (const p of pending) {
+        const bound = this.bindLine(p.path, p.line, p.id);
+        if (bound.verified) this.emit({ type: 'breakpoint', reason: 'changed', breakpoint: bound });
+      }
+    }
   }
 
   detach(): void {
@@ -1185,6 +1205,7 @@ export class DbgengEngine implements Engine {
     else this.modules.delete(base);
     const symbolStatus = reason === 'new' ? moduleSymbolStatus(this.dbg.symbols, base) : '';
     this.emit({ type: 'module', reason, id: hex(base), name, path, base: hex(base), symbolStatus });
+    if (reason === 'new' && this.launched) this.bindPendingLines();
     return DEBUG_STATUS.NO_CHANGE;
   }
 

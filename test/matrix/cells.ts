@@ -36,7 +36,9 @@ export type CaseId =
   // stepInTargets.test.ts
   | 'stepInTargets'
   // dataBreakpoints.test.ts
-  | 'dataBreakpoint';
+  | 'dataBreakpoint'
+  // pendingBreakpoints.test.ts
+  | 'pendingLine';
 
 /** A session stopped inside an inline frame, and what the cell's independent source says it shows. */
 export interface InlineStop {
@@ -207,6 +209,7 @@ export const cells: Cell[] = [
       lineOnTop: "the double replays seed 004's session of another program: it has no line table of the sample",
       ambiguousName: "the double replays seed 004's session of another program: it has no twins.exe",
       dataBreakpoint: "the double replays seed 004's session of another program: it has no watch.exe and runs no code that could write a watched value",
+      pendingLine: "the double replays seed 004's session of another program: it has no late_load.exe and loads no module while it runs",
       stepInTargets: "the double replays seed 004's session of another program: it has no targets.exe, and no dbghelp session behind its process handle",
       sourceFileMap: "the double replays seed 004's session of another program: it has no elsewhere.exe (its own unmapped paths are checked in test/dap/dbgengDouble.test.ts)",
     },
