@@ -76,7 +76,7 @@ async function decodeAround(engine: EngineClient, anchor: bigint, first: number,
  * the ones before the anchor are shown as unknown rather than guessed twice.
  */
 async function listAround(engine: EngineClient, anchor: bigint, first: number, count: number): Promise<(Decoded | undefined)[] | undefined> {
-  if (!(await engine.hasDisassembler())) return undefined;
+  if (!(await engine.describe()).capabilities.disassembler) return undefined;
   let starts: bigint[] = [];
   if (first < 0) {
     const run = await decodeAround(engine, anchor, first, -first + 1);
@@ -85,10 +85,10 @@ async function listAround(engine: EngineClient, anchor: bigint, first: number, c
   }
   // Listing index k is the instruction `k - starts.length` relative to the anchor.
   const end = Math.max(0, first + count);
-  let listed = (await engine.disassemble(hex(starts[0] ?? anchor), starts.length ? starts.length + Math.max(end, 1) : end)) ?? [];
+  let listed = (await engine.disassemble(hex(starts[0] ?? anchor), starts.length ? starts.length + Math.max(end, 1) : end));
   if (starts.length && listed[starts.length]?.address !== hex(anchor)) {
     starts = [];
-    listed = (await engine.disassemble(hex(anchor), end)) ?? [];
+    listed = await engine.disassemble(hex(anchor), end);
   }
   const picked: (Decoded | undefined)[] = [];
   for (let i = first; i < first + count; i++) {

@@ -6,9 +6,9 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { BoundBreakpoint, BreakpointLocation, DataWatch, DisassembledInstruction, EngineDescription, EngineEvent, EngineThread, LaunchParams, LaunchResult, MemoryBlock, RegisterValue, SourceLocation, StackPage, StepInTargetInfo, SymbolResolution, Variable } from './engines/engine';
-import type { EngineMethod, HostMessage } from './host/protocol';
-import { decodeStackPage, type EncodedStackPage } from './host/stackPageCodec';
+import type { EngineEvent, EngineMethod, EngineRequests, LaunchParams, LaunchResult, StackPage } from './engines/engine';
+import { ENGINE_METHODS, RESULT_CODECS, type ResultOf } from './host/codecs';
+import type { HostMessage, RequestMessage } from './host/protocol';
 
 export type * from './engines/engine';
 export { decodeInlineContext, frameTypeNames, hex32, type InlineContextEncoding } from './engines/inlineContext';
@@ -53,19 +53,32 @@ async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> 
   clearTimeout(timer);
 }
 
+/** An engine request as the client offers it: the same parameters, the result when the engine thread answers. */
+type Remote<T> = { [K in keyof T]-?: T[K] extends (...params: infer P) => infer R ? (...params: P) => Promise<R> : never };
+/** The requests the client wraps in more than a call: the start watchdog, stack paging and cancellation, dispose's time limits. */
+type Wrapped = 'launch' | 'attach' | 'stackFrames' | 'dispose';
+
+/**
+ * Every other request is a method of the client made from the contract in
+ * the constructor (none is written by hand): `client.variables(t, f)` is
+ * `client.call('variables', t, f)`, typed by EngineRequests.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- its members are made in the constructor, from the codec table's keys
+export interface EngineClient extends Omit<Remote<EngineRequests>, Wrapped> {}
+
 /**
  * Events: 'event' (EngineEvent), 'fault' (Error: the engine thread died;
  * every pending request has been rejected). The debuggee does not outlive
  * the engine thread: the thread that debugs it set DebugSetProcessKillOnExit,
  * so the system ends it when that thread ends.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class EngineClient extends EventEmitter {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private dead?: Error;
   private disposing = false;
-  private disassembles?: boolean;
 
   /** `hostScript` defaults to engine-host.js beside the running bundle. */
   constructor(engine: string, hostScript = path.join(__dirname, 'engine-host.js'), options: { dbgengPath?: string } = {}) {
@@ -74,61 +87,20 @@ export class EngineClient extends EventEmitter {
     this.worker.on('message', (msg: HostMessage) => this.onMessage(msg));
     this.worker.on('error', (e) => this.fail(new Error(`The engine thread failed: ${e.message}`)));
     this.worker.on('exit', (code) => this.fail(new Error(`The engine thread ended (exit code ${code}).`)));
+    for (const method of ENGINE_METHODS) {
+      if (!(method in this)) Object.defineProperty(this, method, { value: (...params: never[]) => this.call(method, ...(params as Parameters<EngineRequests[typeof method]>)) });
+    }
   }
 
   launch(params: LaunchParams): Promise<LaunchResult> {
     return this.watched(this.call('launch', params), 'launch',
       `"${params.program}" was not started: the system call that creates it did not return`);
   }
-  setSourceBreakpoints(file: string, locations: BreakpointLocation[]): Promise<BoundBreakpoint[]> { return this.call('setSourceBreakpoints', file, locations); }
-  setFunctionBreakpoints(names: string[]): Promise<BoundBreakpoint[]> { return this.call('setFunctionBreakpoints', names); }
-  setDataBreakpoints(watches: DataWatch[]): Promise<BoundBreakpoint[]> { return this.call('setDataBreakpoints', watches); }
-  setExceptionFilters(filters: string[]): Promise<void> { return this.call('setExceptionFilters', filters); }
   async attach(pid: number): Promise<LaunchResult> {
     // Not remembered for killing: a process we attached to is never ended on our account.
-    return this.watched(this.call<LaunchResult>('attach', pid), 'attach',
+    return this.watched(this.call('attach', pid), 'attach',
       `Attaching to process ${pid} did not finish: the system call did not return`);
   }
-  openDump(dumpPath: string): Promise<LaunchResult> { return this.call('openDump', dumpPath); }
-  detach(): Promise<void> { return this.call('detach'); }
-  execute(command: string): Promise<string> { return this.call('execute', command); }
-  setVariable(threadId: number, frameIndex: number, scope: 'locals' | 'registers', name: string, value: string): Promise<string> {
-    return this.call('setVariable', threadId, frameIndex, scope, name, value);
-  }
-  setInstructionBreakpoints(addresses: string[]): Promise<BoundBreakpoint[]> { return this.call('setInstructionBreakpoints', addresses); }
-  loadedSources(): Promise<string[]> { return this.call('loadedSources'); }
-  variables(threadId: number, frameIndex: number): Promise<Variable[]> { return this.call('variables', threadId, frameIndex); }
-  children(handle: number, start?: number, count?: number): Promise<Variable[]> { return this.call('children', handle, start, count); }
-  evaluate(threadId: number, frameIndex: number, expression: string): Promise<Variable> { return this.call('evaluate', threadId, frameIndex, expression); }
-  setChild(handle: number, name: string, value: string): Promise<string> { return this.call('setChild', handle, name, value); }
-  readMemory(address: string, count: number): Promise<MemoryBlock> { return this.call('readMemory', address, count); }
-  writeMemory(address: string, data: string): Promise<number> { return this.call('writeMemory', address, data); }
-  /** The engine's own disassembly (see Engine.disassemble); undefined when the engine has no disassembler (the dbghelp engine). */
-  async disassemble(address: string, count: number): Promise<DisassembledInstruction[] | undefined> {
-    if (this.disassembles === false) return undefined;
-    try {
-      const listed = await this.call<DisassembledInstruction[]>('disassemble', address, count);
-      this.disassembles = true;
-      return listed;
-    } catch (e) {
-      if (!(e instanceof EngineRequestError && e.code === 'unsupported')) throw e;
-      this.disassembles = false;
-      return undefined;
-    }
-  }
-  /** Whether the engine has a disassembler of its own: asked once (an empty listing), then remembered. */
-  async hasDisassembler(): Promise<boolean> {
-    if (this.disassembles === undefined) await this.disassemble('0x0', 0);
-    return this.disassembles === true;
-  }
-  sourceLocations(addresses: string[]): Promise<SourceLocation[]> { return this.call('sourceLocations', addresses); }
-  resume(): Promise<void> { return this.call('resume'); }
-  stepInTargets(threadId: number, frameIndex: number): Promise<StepInTargetInfo[]> { return this.call('stepInTargets', threadId, frameIndex); }
-  step(threadId: number, kind: 'in' | 'over' | 'out' | 'instruction', targetId?: number): Promise<void> { return this.call('step', threadId, kind, targetId); }
-  pause(): Promise<void> { return this.call('pause'); }
-  threads(): Promise<EngineThread[]> { return this.call('threads'); }
-  registers(threadId: number, frameIndex?: number): Promise<RegisterValue[]> { return this.call('registers', threadId, frameIndex); }
-  resolveSymbol(address: string, inlineFrameContext: number): Promise<SymbolResolution> { return this.call('resolveSymbol', address, inlineFrameContext); }
   /**
    * Frames [start, start+count). A deep walk comes back in slices (the
    * engine answers `pending`); this asks again until the page is there, so
@@ -138,14 +110,12 @@ export class EngineClient extends EventEmitter {
     const cancelled = () => new EngineRequestError('cancelled', 'The stack walk was cancelled.', 'stackFrames');
     for (;;) {
       if (signal?.aborted) throw cancelled();
-      const page = decodeStackPage(await this.call<EncodedStackPage | StackPage>('stackFrames', threadId, start, count));
+      const page = await this.call('stackFrames', threadId, start, count);
       // The program may have moved on while the engine walked: that page is stale.
       if (signal?.aborted) throw cancelled();
       if (!page.pending) return page;
     }
   }
-  terminate(): Promise<void> { return this.call('terminate'); }
-  describe(): Promise<EngineDescription> { return this.call('describe'); }
 
   /**
    * Ends the debuggee (if any) and the engine thread. Never rejects, and
@@ -188,13 +158,14 @@ export class EngineClient extends EventEmitter {
     void this.worker.terminate().catch(() => undefined);
   }
 
-  private call<T>(method: EngineMethod, ...params: unknown[]): Promise<T> {
+  /** One request to the engine thread, typed by the contract; its result decoded by the method's codec. */
+  call<K extends EngineMethod>(method: K, ...params: Parameters<EngineRequests[K]>): Promise<ResultOf<K>> {
     if (this.dead) return Promise.reject(new EngineRequestError('engineDead', this.dead.message, method));
     if (this.disposing && method !== 'dispose') return Promise.reject(new EngineRequestError('disposed', 'The session is ending: the request came after the program was let go.', method));
     const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, method });
-      this.worker.postMessage({ kind: 'request', id, method, params });
+    return new Promise<ResultOf<K>>((resolve, reject) => {
+      this.pending.set(id, { resolve: (result) => resolve(RESULT_CODECS[method].decode(result) as ResultOf<K>), reject, method });
+      this.worker.postMessage({ kind: 'request', id, method, params } satisfies RequestMessage<K>);
     });
   }
 

@@ -208,7 +208,7 @@ export class DbgengEngine implements Engine {
   }
 
   describe(): EngineDescription {
-    return { kind: 'dbgeng', inlineContextEncoding: 'windows', wineVersion: getWineVersion() };
+    return { kind: 'dbgeng', inlineContextEncoding: 'windows', wineVersion: getWineVersion(), capabilities: { disassembler: true } };
   }
 
   launch(params: LaunchParams): LaunchResult {

@@ -196,11 +196,23 @@ export interface EngineDescription {
   kind: EngineKind;
   inlineContextEncoding: 'windows' | 'wine';
   wineVersion: string | null;
+  capabilities: EngineCapabilities;
 }
 
-/** The calls every engine answers. All run on the engine thread. */
-export interface Engine {
-  readonly kind: EngineKind;
+/** What an engine can do that another cannot: declared by the engine, read by the adapter (never probed). */
+export interface EngineCapabilities {
+  /** `disassemble` answers (dbgeng's own disassembler); without it, the adapter decodes readMemory's bytes. */
+  disassembler: boolean;
+}
+
+/**
+ * The engine contract: the requests the adapter makes of an engine, across
+ * the thread boundary. This is the one list: the engine thread's codec
+ * table (native/host/codecs.ts) must have an entry for each, and the
+ * client's methods (native/api.ts) are made from it, so a method added here
+ * and nowhere else fails the type check. All run on the engine thread.
+ */
+export interface EngineRequests {
   describe(): EngineDescription;
   /** Creates the process and runs it to the loader breakpoint (symbols of the image loaded). */
   launch(params: LaunchParams): LaunchResult;
@@ -246,10 +258,11 @@ export interface Engine {
    * `count` instructions from `address`, each starting where the one before
    * ended. An instruction whose memory cannot be read is listed as "??"
    * one byte long, and the listing goes on after it, as WinDbg's `u` does.
-   * Engines without one (dbghelp) leave it out: the adapter decodes the
-   * bytes of readMemory itself then.
+   * Engines without one (dbghelp: capabilities.disassembler false) throw
+   * EngineError 'unsupported'; the adapter decodes the bytes of readMemory
+   * itself then.
    */
-  disassemble?(address: string, count: number): DisassembledInstruction[];
+  disassemble(address: string, count: number): DisassembledInstruction[];
   /** Source locations of code addresses, for the disassembly view. */
   sourceLocations(addresses: string[]): SourceLocation[];
   /** Which first-chance exceptions stop (see exceptionFilters.ts). */
@@ -306,6 +319,16 @@ export interface Engine {
   stackFrames(threadId: number, start: number, count: number): StackPage;
   /** Ends the debuggee; an `exited` event follows. */
   terminate(): void;
+  /** Releases everything; the debuggee must not outlive this. */
+  dispose(): void;
+}
+
+/** A request's name. */
+export type EngineMethod = keyof EngineRequests;
+
+/** An engine: the requests, and what the engine thread itself uses to run it. */
+export interface Engine extends EngineRequests {
+  readonly kind: EngineKind;
   /** True while the debuggee runs (the host then polls for debug events). */
   readonly running: boolean;
   /**
@@ -316,8 +339,6 @@ export interface Engine {
   forwardOutput?(): void;
   /** Waits up to `ms` for one debug event and handles it; false when none came. */
   poll(ms: number): boolean;
-  /** Releases everything; the debuggee must not outlive this. */
-  dispose(): void;
 }
 
 export type EventSink = (event: EngineEvent) => void;

@@ -3,9 +3,10 @@
  * Requests carry an id; each gets exactly one response. Events flow one way,
  * from the engine, in the order the engine produced them.
  */
-import type { EngineEvent } from '../engines/engine';
+import type { EngineEvent, EngineMethod, EngineRequests } from '../engines/engine';
 
-export interface RequestMessage { kind: 'request'; id: number; method: string; params: unknown[] }
+/** A request: the method's name and its parameters, as the contract types them. */
+export type RequestMessage<K extends EngineMethod = EngineMethod> = { kind: 'request'; id: number; method: K; params: Parameters<EngineRequests[K]> };
 
 export interface ErrorPayload {
   /** Stable code of an EngineError, or 'fault' for anything unexpected. */
@@ -13,12 +14,7 @@ export interface ErrorPayload {
   message: string;
 }
 
+/** `result`: the request's result as its codec (codecs.ts) encoded it. */
 export type HostMessage =
   | { kind: 'response'; id: number; result?: unknown; error?: ErrorPayload }
   | { kind: 'event'; event: EngineEvent };
-
-/** The engine methods callable from the adapter (see engines/engine.ts). */
-export const ENGINE_METHODS = [
-  'launch', 'attach', 'openDump', 'detach', 'setVariable', 'execute', 'setInstructionBreakpoints', 'loadedSources', 'variables', 'children', 'evaluate', 'setChild', 'readMemory', 'writeMemory', 'disassemble', 'sourceLocations', 'setSourceBreakpoints', 'setFunctionBreakpoints', 'setDataBreakpoints', 'setExceptionFilters', 'resume', 'stepInTargets', 'step', 'pause', 'threads', 'registers', 'resolveSymbol', 'stackFrames', 'terminate', 'dispose', 'describe',
-] as const;
-export type EngineMethod = (typeof ENGINE_METHODS)[number];

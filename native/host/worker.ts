@@ -6,11 +6,11 @@
  * so requests (pause, terminate) are served within a slice.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Engine, EngineEvent, StackPage } from '../engines/engine';
+import type { Engine, EngineEvent, EngineMethod } from '../engines/engine';
 import { EngineError } from '../engines/engineError';
 import { createEngine } from '../engines/createEngine';
-import { ENGINE_METHODS, type HostMessage, type RequestMessage } from './protocol';
-import { encodeStackPage } from './stackPageCodec';
+import { isEngineMethod, RESULT_CODECS, type ResultCodec } from './codecs';
+import type { HostMessage, RequestMessage } from './protocol';
 
 const port = parentPort!;
 const SLICE_MS = 20;
@@ -65,28 +65,27 @@ function schedule(): void {
   }
 }
 
+/** Runs one request on the engine and encodes its result with the method's codec. */
+function answer<K extends EngineMethod>(msg: RequestMessage<K>): { message: unknown; transfer: ArrayBuffer[] } {
+  const fn = engine[msg.method] as (...params: RequestMessage<K>['params']) => ReturnType<Engine[K]>;
+  const codec = RESULT_CODECS[msg.method] as ResultCodec<ReturnType<Engine[K]>>;
+  return codec.encode(fn.apply(engine, msg.params));
+}
+
 port.on('message', (msg: RequestMessage) => {
   if (msg.kind !== 'request') return;
   try {
     if (startError && msg.method !== 'dispose') throw startError;
-    if (!(ENGINE_METHODS as readonly string[]).includes(msg.method)) {
-      throw new EngineError('unknownMethod', `The engine has no method "${msg.method}".`);
+    if (!isEngineMethod(msg.method)) {
+      throw new EngineError('unknownMethod', `The engine has no method "${String(msg.method)}".`);
     }
     if (startError) {
       send({ kind: 'response', id: msg.id, result: undefined });
       port.close();
       return;
     }
-    const fn = (engine as unknown as Record<string, (...a: unknown[]) => unknown>)[msg.method];
-    if (typeof fn !== 'function') throw new EngineError('unsupported', `The ${engine.kind} engine does not support "${msg.method}".`);
-    const result = fn.apply(engine, msg.params);
-    if (msg.method === 'stackFrames') {
-      // Stack pages travel compactly (see stackPageCodec.ts); api.ts decodes them.
-      const { message, transfer } = encodeStackPage(result as StackPage);
-      send({ kind: 'response', id: msg.id, result: message }, transfer);
-    } else {
-      send({ kind: 'response', id: msg.id, result });
-    }
+    const { message, transfer } = answer(msg);
+    send({ kind: 'response', id: msg.id, result: message }, transfer);
   } catch (e) {
     const err = e as Error;
     send({

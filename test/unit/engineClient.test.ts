@@ -21,7 +21,7 @@ const { parentPort } = require('node:worker_threads');
 let asked = 0;
 parentPort.on('message', (m) => {
   const answer = (result) => parentPort.postMessage({ kind: 'response', id: m.id, result });
-  if (m.method === 'describe') answer({ kind: 'dbghelp', inlineContextEncoding: 'wine', wineVersion: null });
+  if (m.method === 'describe') answer({ kind: 'dbghelp', inlineContextEncoding: 'wine', wineVersion: null, capabilities: { disassembler: false } });
   else if (m.method === 'stackFrames') {
     asked++;
     if (asked % 3) answer({ frames: [], complete: false, pending: true });
@@ -39,7 +39,7 @@ const STUCK_HOST = `
 const { parentPort } = require('node:worker_threads');
 parentPort.on('message', (m) => {
   const answer = (result) => parentPort.postMessage({ kind: 'response', id: m.id, result });
-  if (m.method === 'describe') answer({ kind: 'dbghelp', inlineContextEncoding: 'wine', wineVersion: null });
+  if (m.method === 'describe') answer({ kind: 'dbghelp', inlineContextEncoding: 'wine', wineVersion: null, capabilities: { disassembler: false } });
   else if (m.method === 'launch' || m.method === 'attach') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
   else if (m.method === 'dispose') { answer(undefined); parentPort.close(); }
 });

@@ -9,7 +9,7 @@
  */
 import koffi from 'koffi';
 import type {
-  BoundBreakpoint, BreakpointLocation, Engine, EngineDescription, EngineThread, EventSink, LaunchParams, LaunchResult, MemoryBlock, RawFrame, RegisterValue, SourceLocation, StackPage, StepInTargetInfo, SymbolResolution, Variable,
+  BoundBreakpoint, BreakpointLocation, DisassembledInstruction, Engine, EngineDescription, EngineThread, EventSink, LaunchParams, LaunchResult, MemoryBlock, RawFrame, RegisterValue, SourceLocation, StackPage, StepInTargetInfo, SymbolResolution, Variable,
 } from '../engine';
 import { createDebuggee, drainPipe, setJobKillOnClose, type DebuggeeStart } from '../../win32/createDebuggee';
 import { ERROR_INTERNAL_ERROR, LostStartError } from '../../win32/lostStarts';
@@ -230,7 +230,11 @@ export class DbghelpEngine implements Engine {
   }
 
   describe(): EngineDescription {
-    return { kind: 'dbghelp', inlineContextEncoding: this.encoding, wineVersion: getWineVersion() };
+    return { kind: 'dbghelp', inlineContextEncoding: this.encoding, wineVersion: getWineVersion(), capabilities: { disassembler: false } };
+  }
+
+  disassemble(): DisassembledInstruction[] {
+    throw new EngineError('unsupported', 'The dbghelp engine has no disassembler of its own; the adapter decodes the code bytes itself.');
   }
 
   resume(): void {
