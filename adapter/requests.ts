@@ -6,9 +6,7 @@
  *    and is never dispatched; handlers may trust the shapes listed here;
  *  - a standard request this adapter has no handler for gets an error that
  *    says so. The base class would answer it with an empty success, and a
- *    "next" that succeeds but never stops looks to the user like a hang;
- *  - `scopes` and `variables`, which clients send whenever a frame is
- *    selected, get empty answers until variables exist.
+ *    request that succeeds but does nothing looks to the user like a hang.
  * Unknown (custom) requests go on to customRequest, which answers them.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -32,22 +30,11 @@ const HANDLERS: Record<string, string> = {
 };
 
 /** What to say for a standard request without a handler, where there is more to say than "not supported". */
-const NOT_YET: Record<string, string> = {
-  attach: 'Attaching to a running process is not supported yet. Start the program with a "launch" configuration instead.',
-  next: 'Stepping is not supported yet. Set a breakpoint where you want to stop and continue.',
-  stepIn: 'Stepping is not supported yet. Set a breakpoint where you want to stop and continue.',
-  stepOut: 'Stepping is not supported yet. Set a breakpoint where you want to stop and continue.',
+const ADVICE: Record<string, string> = {
   stepBack: 'This debugger cannot run a program backwards.',
   reverseContinue: 'This debugger cannot run a program backwards.',
-  restart: 'Restart is not supported: stop the session and start it again.',
-  evaluate: 'Expressions cannot be evaluated yet.',
-};
-
-/** Standard requests without a handler that get an empty success (clients send them regardless of capabilities). */
-const EMPTY_ANSWERS: Record<string, () => unknown> = {
-  scopes: () => ({ scopes: [] }),
-  variables: () => ({ variables: [] }),
-  setExceptionBreakpoints: () => ({}),
+  restartFrame: 'This debugger cannot restart a frame. Step out of it, or restart the program.',
+  goto: 'This debugger cannot move execution to another line. Set a breakpoint there and continue.',
 };
 
 type Check = (value: unknown) => string | undefined;
@@ -119,7 +106,6 @@ const SHAPES: Record<string, { required: boolean; fields: Record<string, Check> 
 
 export type Screening =
   | { kind: 'dispatch' }
-  | { kind: 'answer'; body: unknown }
   | { kind: 'error'; error: UserError };
 
 /**
@@ -146,8 +132,7 @@ export function screenRequest(request: DebugProtocol.Request, hasHandler: (metho
   }
   const method = Object.hasOwn(HANDLERS, command) ? HANDLERS[command] : undefined;
   if (method && !hasHandler(method)) {
-    if (Object.hasOwn(EMPTY_ANSWERS, command)) return { kind: 'answer', body: EMPTY_ANSWERS[command]!() };
-    return { kind: 'error', error: errors.notSupported(command, Object.hasOwn(NOT_YET, command) ? NOT_YET[command] : undefined) };
+    return { kind: 'error', error: errors.notSupported(command, Object.hasOwn(ADVICE, command) ? ADVICE[command] : undefined) };
   }
   return { kind: 'dispatch' };
 }

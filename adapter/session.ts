@@ -98,15 +98,12 @@ export class DbgengSession extends DebugSession {
       const screening = screenRequest(request, (method) => (this as unknown as Record<string, unknown>)[method] !== (DebugSession.prototype as unknown as Record<string, unknown>)[method]);
       if (screening.kind === 'dispatch') {
         super.dispatchRequest(request);
-      } else if (screening.kind === 'answer') {
-        response.body = screening.body;
-        this.sendResponse(response);
       } else {
         this.sendErrorResponse(response, screening.error.toMessage());
       }
     } catch (e) {
       // Never unanswered: whatever went wrong, the client hears of it.
-      if (!response.seq) this.sendErrorResponse(response, errors.engine(`Internal error: ${(e as Error).message}`).toMessage());
+      if (!response.seq) this.sendErrorResponse(response, errors.internal((e as Error).message).toMessage());
     }
   }
 
@@ -720,9 +717,7 @@ export class DbgengSession extends DebugSession {
       await body();
       this.sendResponse(response);
     } catch (e) {
-      const err = e instanceof UserError ? e
-        : e instanceof EngineRequestError ? (e.code === 'engineDead' ? errors.engineDied(e.message) : e.code === 'cancelled' ? errors.cancelled() : errors.engine(e.message))
-          : errors.engine(`Internal error: ${(e as Error).message}`);
+      const err = e instanceof UserError ? e : e instanceof EngineRequestError ? errors.fromEngine(e) : errors.internal((e as Error).message);
       this.sendErrorResponse(response, err.toMessage());
     }
   }

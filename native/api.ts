@@ -9,15 +9,17 @@ import { Worker } from 'node:worker_threads';
 import type { EngineEvent, EngineMethod, EngineRequests, LaunchParams, LaunchResult, StackPage } from './engines/engine';
 import { ENGINE_METHODS, RESULT_CODECS, type ResultOf } from './host/codecs';
 import type { HostMessage, RequestMessage } from './host/protocol';
+import type { EngineErrorCode } from './engines/errorCodes';
 
 export type * from './engines/engine';
 export { decodeInlineContext, frameTypeNames, hex32, type InlineContextEncoding } from './engines/inlineContext';
 export { EXCEPTION_FILTERS } from './engines/exceptionFilters';
 export { scalarSize, unwatchable } from './engines/dataWatch';
+export { ENGINE_ERRORS, engineErrorId, type EngineErrorCode } from './engines/errorCodes';
 
 /** An engine request that failed; `code` is the engine's stable error code. */
 export class EngineRequestError extends Error {
-  constructor(readonly code: string, message: string, readonly method: string) {
+  constructor(readonly code: EngineErrorCode, message: string, readonly method: string) {
     super(message);
     this.name = 'EngineRequestError';
   }

@@ -1,12 +1,14 @@
 /**
  * An error an engine reports on purpose: bad input or a state the user can
- * fix. `code` is stable (tests and the adapter's error factories key on it);
- * `message` says what to do. Anything else thrown on the engine thread is
- * a fault and is reported as such.
+ * fix. `code` is one of the catalogue's (errorCodes.ts: each has its own DAP
+ * error id); `message` says what to do. Anything else thrown on the engine
+ * thread is a fault and is reported as such.
  */
+import type { EngineErrorCode } from './errorCodes';
+
 export class EngineError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: EngineErrorCode,
     message: string,
   ) {
     super(message);

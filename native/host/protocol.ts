@@ -4,13 +4,14 @@
  * from the engine, in the order the engine produced them.
  */
 import type { EngineEvent, EngineMethod, EngineRequests } from '../engines/engine';
+import type { EngineErrorCode } from '../engines/errorCodes';
 
 /** A request: the method's name and its parameters, as the contract types them. */
 export type RequestMessage<K extends EngineMethod = EngineMethod> = { kind: 'request'; id: number; method: K; params: Parameters<EngineRequests[K]> };
 
 export interface ErrorPayload {
-  /** Stable code of an EngineError, or 'fault' for anything unexpected. */
-  code: string;
+  /** The EngineError's code (errorCodes.ts), or 'fault' for anything unexpected. */
+  code: EngineErrorCode;
   message: string;
 }
 

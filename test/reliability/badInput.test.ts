@@ -2,7 +2,7 @@
  * Bad input, to the real adapter under Wine: each gets an error that says
  * what to do, and nothing runs that should not. Programs that cannot be
  * debugged (missing, a folder, not a PE file, 32-bit or ARM64), launch
- * configurations of the wrong shape, attach (not supported yet), unknown
+ * configurations of the wrong shape, attach to a bad process id, unknown
  * and unimplemented requests, breakpoints where there is no code, and a
  * program without debug information.
  */
