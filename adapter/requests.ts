@@ -12,22 +12,15 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { errors, UserError } from './errors';
 
-/** The base class's handler method of each standard request. */
-const HANDLERS: Record<string, string> = {
-  initialize: 'initializeRequest', launch: 'launchRequest', attach: 'attachRequest', disconnect: 'disconnectRequest',
-  terminate: 'terminateRequest', restart: 'restartRequest', setBreakpoints: 'setBreakPointsRequest',
-  setFunctionBreakpoints: 'setFunctionBreakPointsRequest', setExceptionBreakpoints: 'setExceptionBreakPointsRequest',
-  configurationDone: 'configurationDoneRequest', continue: 'continueRequest', next: 'nextRequest', stepIn: 'stepInRequest',
-  stepOut: 'stepOutRequest', stepBack: 'stepBackRequest', reverseContinue: 'reverseContinueRequest',
-  restartFrame: 'restartFrameRequest', goto: 'gotoRequest', pause: 'pauseRequest', stackTrace: 'stackTraceRequest',
-  scopes: 'scopesRequest', variables: 'variablesRequest', setVariable: 'setVariableRequest', setExpression: 'setExpressionRequest',
-  source: 'sourceRequest', threads: 'threadsRequest', terminateThreads: 'terminateThreadsRequest', evaluate: 'evaluateRequest',
-  stepInTargets: 'stepInTargetsRequest', gotoTargets: 'gotoTargetsRequest', completions: 'completionsRequest',
-  exceptionInfo: 'exceptionInfoRequest', loadedSources: 'loadedSourcesRequest', dataBreakpointInfo: 'dataBreakpointInfoRequest',
-  setDataBreakpoints: 'setDataBreakpointsRequest', readMemory: 'readMemoryRequest', writeMemory: 'writeMemoryRequest',
-  disassemble: 'disassembleRequest', cancel: 'cancelRequest', breakpointLocations: 'breakpointLocationsRequest',
-  setInstructionBreakpoints: 'setInstructionBreakpointsRequest',
-};
+/** The standard requests (the DAP specification's): one without a handler is refused, never answered with an empty success. */
+const STANDARD = new Set([
+  'initialize', 'launch', 'attach', 'disconnect', 'terminate', 'restart', 'setBreakpoints', 'setFunctionBreakpoints',
+  'setExceptionBreakpoints', 'configurationDone', 'continue', 'next', 'stepIn', 'stepOut', 'stepBack',
+  'reverseContinue', 'restartFrame', 'goto', 'pause', 'stackTrace', 'scopes', 'variables', 'setVariable',
+  'setExpression', 'source', 'threads', 'terminateThreads', 'evaluate', 'stepInTargets', 'gotoTargets', 'completions',
+  'exceptionInfo', 'loadedSources', 'dataBreakpointInfo', 'setDataBreakpoints', 'readMemory', 'writeMemory',
+  'disassemble', 'cancel', 'breakpointLocations', 'setInstructionBreakpoints',
+]);
 
 /** What to say for a standard request without a handler, where there is more to say than "not supported". */
 const ADVICE: Record<string, string> = {
@@ -109,10 +102,10 @@ export type Screening =
   | { kind: 'error'; error: UserError };
 
 /**
- * Decides what happens to a request. `hasHandler(method)` says whether the
- * session overrides the base class's handler of that name.
+ * Decides what happens to a request. `handles(command)` says whether the
+ * session has a handler for it.
  */
-export function screenRequest(request: DebugProtocol.Request, hasHandler: (method: string) => boolean): Screening {
+export function screenRequest(request: DebugProtocol.Request, handles: (command: string) => boolean): Screening {
   const { command } = request as { command?: unknown };
   if (typeof command !== 'string' || command === '') {
     return { kind: 'error', error: errors.malformedRequest('(none)', 'A request needs a "command": the name of the request, a string.') };
@@ -130,8 +123,7 @@ export function screenRequest(request: DebugProtocol.Request, hasHandler: (metho
       if (problem) return { kind: 'error', error: errors.malformedRequest(command, `"${field}" must be ${problem}.`) };
     }
   }
-  const method = Object.hasOwn(HANDLERS, command) ? HANDLERS[command] : undefined;
-  if (method && !hasHandler(method)) {
+  if (STANDARD.has(command) && !handles(command)) {
     return { kind: 'error', error: errors.notSupported(command, Object.hasOwn(ADVICE, command) ? ADVICE[command] : undefined) };
   }
   return { kind: 'dispatch' };

@@ -3,8 +3,8 @@
  * inline frame its own locals and arguments; a caller frame the registers
  * its unwound context holds). A structured value (struct, union, array,
  * pointer) gets a reference that lists its parts, paged for arrays.
- * References come from a counter and are forgotten when the program
- * resumes, like frame ids (the engine's value handles go at the same time).
+ * References come from a counter and belong to one stop (adapter/stop.ts),
+ * like frame ids (the engine's value handles go at the same time).
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { EngineClient, Variable } from '../native/api';
@@ -29,8 +29,18 @@ async function scopeValues(engine: EngineClient, h: FrameValues): Promise<Variab
 }
 
 export class VariableStore {
-  private nextRef = 1;
+  private nextRef: number;
   private readonly handles = new Map<number, Handle>();
+
+  /** `firstRef`: past every reference of the stop before, so that none of those is taken for one of this stop's. */
+  constructor(firstRef = 1) {
+    this.nextRef = firstRef;
+  }
+
+  /** The first reference the next stop's store may hand out. */
+  get nextFree(): number {
+    return this.nextRef;
+  }
 
   scopes(ref: FrameRef): DebugProtocol.Scope[] {
     const make = (name: string, kind: ScopeKind, hint?: string): DebugProtocol.Scope => {
@@ -84,9 +94,6 @@ export class VariableStore {
     };
   }
 
-  clear(): void {
-    this.handles.clear();
-  }
 
   private add(h: Handle): number {
     const ref = this.nextRef++;

@@ -11,20 +11,26 @@ import type { SourceOf } from '../stack/sources';
 import { functionName } from '../stack/frameNames';
 import { formatStack } from '../stack/stackText';
 
-export const SUPPORTED_COMMANDS = 'k, kn, kv, .frame [n], lm, r, db/dw/dd/dq <address> [L<count>], u [address] [L<count>], bl, bp <function>, bc <id|*>, .inline [0|1]';
+export const SUPPORTED_COMMANDS = 'k, kn, kv, .frame [n], dv, lm, r, db/dw/dd/dq <address> [L<count>], u [address] [L<count>], bl, bp <function>, bc <id|*>, .inline [0|1]';
 
 export interface ConsoleState {
   engine: EngineClient;
   paths: PathMapper;
   sourceOf: SourceOf;
   threadId: number;
-  /** The frame commands act on (.frame sets it). */
+  /** The frame commands act on; `.frame N` sets it for the rest of the stop. */
   frameIndex: number;
   inlineShown: boolean;
   modules: { name: string; path: string; base: string; symbolStatus: string }[];
   breakpoints: { id: number; where: string; verified: boolean; addresses: string[] }[];
   addFunctionBreakpoint(name: string): Promise<string>;
   clearConsoleBreakpoints(which: string): Promise<string>;
+}
+
+/** `.frame N`'s frame number (hex, as k prints it), or undefined when the text is not `.frame` with one. */
+export function frameCommand(text: string): number | undefined {
+  const m = /^\s*\.frame\s+(?:0x)?([0-9a-f]+)\s*$/i.exec(text);
+  return m ? parseInt(m[1]!, 16) : undefined;
 }
 
 const hex = (v: bigint, width = 16) => v.toString(16).padStart(width, '0');
@@ -40,8 +46,8 @@ export async function runCommand(text: string, st: ConsoleState): Promise<string
       return stackText(st, cmd.toLowerCase());
     case '.frame': {
       if (arg) {
-        const n = parseInt(arg, 16);
-        if (!Number.isInteger(n) || n < 0) return `.frame takes a frame number (hex, as k prints it), not "${arg}".`;
+        const n = frameCommand(text);
+        if (n === undefined) return `.frame takes a frame number (hex, as k prints it), not "${arg}".`;
         const page = await st.engine.stackFrames(st.threadId, n, 1);
         if (!page.frames.length) return `There is no frame ${arg}.`;
         st.frameIndex = n;
@@ -49,6 +55,8 @@ export async function runCommand(text: string, st: ConsoleState): Promise<string
       const [f] = (await st.engine.stackFrames(st.threadId, st.frameIndex, 1)).frames;
       return f ? `${hex(BigInt(st.frameIndex), 2)} ${f.module ? `${f.module}!` : ''}${functionName(f)}${f.inline ? ' (Inline)' : ''}` : 'No frame.';
     }
+    case 'dv':
+      return localsText(st);
     case 'lm':
       return ['start             module name', ...st.modules.map((m) => `${hex(BigInt(m.base))}  ${m.name.padEnd(12)} (${m.symbolStatus})  ${st.paths.toClient(m.path)}`)].join('\n');
     case 'r':
@@ -73,11 +81,20 @@ export async function runCommand(text: string, st: ConsoleState): Promise<string
       else if (arg) return '.inline takes 0 (hide inline frames) or 1 (show them).';
       return `Include inline function queries is "${st.inlineShown ? 'enabled' : 'disabled'}".`;
     default:
-      if (/^[.!~|]|^(bu|bm|ba|dv|dt|x|g|p|t|gu|lsa|ln|s|e[bwdq]?)$/i.test(cmd)) {
+      if (/^[.!~|]|^(bu|bm|ba|dt|x|g|p|t|gu|lsa|ln|s|e[bwdq]?)$/i.test(cmd)) {
         return `"${cmd}" is not supported by the dbghelp engine. Supported: ${SUPPORTED_COMMANDS}.`;
       }
       return undefined;
   }
+}
+
+/** `dv`: the frame's parameters, then its locals, as WinDbg lines them up (an inline frame's own). */
+async function localsText(st: ConsoleState): Promise<string> {
+  const values = await st.engine.variables(st.threadId, st.frameIndex);
+  if (!values.length) return 'No locals or parameters in this frame.';
+  const ordered = [...values.filter((v) => v.kind === 'parameter'), ...values.filter((v) => v.kind !== 'parameter')];
+  const width = Math.max(...ordered.map((v) => v.name.length));
+  return ordered.map((v) => `${v.name.padStart(width)} = ${v.value}`).join('\n');
 }
 
 async function stackText(st: ConsoleState, cmd: string): Promise<string> {

@@ -1,8 +1,8 @@
 /**
  * Frame ids for one stop. Ids come from a counter (never a hash, so they
- * cannot collide and need no room for an inline depth); the store is
- * cleared whenever the debuggee resumes, so a stale id is detected, not
- * misread.
+ * cannot collide and need no room for an inline depth); each stop has a
+ * store of its own (adapter/stop.ts) that counts on from the one before, so
+ * a stale id is detected, not misread.
  *
  * Deep stacks hand out hundreds of thousands of ids per stop, so both
  * lookups are arrays: by position (per thread, indexed by frame index) and
@@ -16,9 +16,9 @@ export interface FrameRef {
 }
 
 export class FrameStore {
-  private nextId = 1;
+  private nextId: number;
   /** The first id of this stop: smaller ids are stale. */
-  private firstId = 1;
+  private firstId: number;
   private refs: FrameRef[] = [];
   private readonly byPosition = new Map<number, number[]>();
 
@@ -37,13 +37,18 @@ export class FrameStore {
     return id;
   }
 
+  /** `firstId`: past every id of the stop before, so that none of those is taken for one of this stop's. */
+  constructor(firstId = 1) {
+    this.nextId = this.firstId = firstId;
+  }
+
+  /** The first id the next stop's store may hand out. */
+  get nextFree(): number {
+    return this.nextId;
+  }
+
   get(id: number): FrameRef | undefined {
     return Number.isInteger(id) && id >= this.firstId ? this.refs[id - this.firstId] : undefined;
   }
 
-  clear(): void {
-    this.firstId = this.nextId;
-    this.refs = [];
-    this.byPosition.clear();
-  }
 }

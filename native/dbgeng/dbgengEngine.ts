@@ -16,7 +16,7 @@
  * All calls run on the engine thread, as dbgeng requires of a client.
  */
 import type {
-  BoundBreakpoint, BreakpointLocation, DisassembledInstruction, Engine, EngineDescription, EngineThread, EventSink, LaunchParams, LaunchResult,
+  BoundBreakpoint, BreakpointLocation, CommandScope, DisassembledInstruction, Engine, EngineDescription, EngineThread, EventSink, LaunchParams, LaunchResult,
   MemoryBlock, RawFrame, SourceLocation, Variable, RegisterValue, StackPage, StepInTargetInfo, SymbolResolution,
 } from '../engines/engine';
 import { EngineError } from '../engines/engineError';
@@ -541,9 +541,11 @@ export class DbgengEngine implements Engine {
   }
 
   /** Runs a dbgeng command; what it prints (through the output callbacks) is the answer. */
-  execute(command: string): string {
+  execute(command: string, scope?: CommandScope): string {
     const refused = this.refusedUnderWine(command);
     if (refused) return refused;
+    // The console's frame (.frame N, or the one selected) is dbgeng's scope for the command: `dv` lists its locals.
+    if (scope && !this.running) this.values.scopeTo(scope.threadId, this.engineFrameIndex(scope.threadId, scope.frameIndex));
     const captured: string[] = [];
     this.capture = captured;
     try {

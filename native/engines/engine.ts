@@ -52,6 +52,12 @@ export interface BoundBreakpoint {
   message?: string;
 }
 
+/** A frame of a thread, by its index in the stack (inline frames counted). */
+export interface CommandScope {
+  threadId: number;
+  frameIndex: number;
+}
+
 /** One call a line makes, as stepInTargets lists it. */
 export interface StepInTargetInfo {
   id: number;
@@ -245,8 +251,11 @@ export interface EngineRequests {
   evaluate(threadId: number, frameIndex: number, expression: string): Variable;
   /** Sets a member or element of a structured value (a `children` entry); returns the new value as shown. */
   setChild(handle: number, name: string, value: string): string;
-  /** Runs an engine command (dbgeng: ExecuteWide) and returns its output. */
-  execute(command: string): string;
+  /**
+   * Runs an engine command (dbgeng: ExecuteWide) and returns its output;
+   * `scope`: the frame it acts in (dbgeng's scope: `dv` lists its locals).
+   */
+  execute(command: string, scope?: CommandScope): string;
   /** Sets a local, parameter (scope 'locals') or register ('registers') of a frame; returns the new value as shown. */
   setVariable(threadId: number, frameIndex: number, scope: 'locals' | 'registers', name: string, value: string): string;
   /** Reads debuggee memory as the program sees it (our breakpoints hidden). */

@@ -22,7 +22,7 @@ import { SEED_004_STACK } from '../support/seed004';
 /** The cases of the matrix, by the file that holds them. */
 export type CaseId =
   // inlineStop.test.ts: one stop inside an inline frame
-  | 'stack' | 'sourcePaths' | 'rawContext' | 'console' | 'locals' | 'evaluate' | 'hex' | 'frameFormat' | 'completions' | 'dump' | 'stepOut' | 'exit'
+  | 'stack' | 'sourcePaths' | 'rawContext' | 'console' | 'locals' | 'evaluate' | 'hex' | 'frameFormat' | 'consoleFrame' | 'completions' | 'dump' | 'stepOut' | 'exit'
   // inlineCopies.test.ts: a function inlined into three callers
   | 'lineCopies' | 'functionCopies'
   // stepping.test.ts
@@ -199,6 +199,7 @@ export const cells: Cell[] = [
     },
     lacks: {
       console: "the double answers every command with \"executed: <command>\"; WinDbg's own k text is Microsoft's dbgeng's (its cell)",
+      consoleFrame: "the double answers every command with \"executed: <command>\"; dbgeng's own .frame and dv are Microsoft's dbgeng's (its cell)",
       dump: 'the double opens a fixed fake dump (test/dap/dbgengDoubleDump.test.ts) and writes none',
       stepOut: "the double's stepping table starts at main's call site, not in an inline frame (test/dap/dbgengDoubleSteps.test.ts)",
       lineCopies: "the double replays seed 004's session of another program: it has no line table of inline_many",

@@ -102,6 +102,20 @@ for (const cell of cells) {
       assert.equal(unformatted[frame]!.name, plain.name, 'without a format, names are as before');
     });
 
+    it('lists frame 2\'s locals with `dv` after `.frame 2` in the Debug Console, whichever frame the console sends', caseOptions(cell, 'consoleFrame'), async () => {
+      const repl = async (expression: string) =>
+        (await s().dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression, context: 'repl', frameId: stop.frames[0]!.id })).body.result;
+      // Frame 2 is outer (helper and middle are inlined into it): outer(int x) { int o = middle(x) + 5; ... }.
+      assert.equal(baseName(stop.frames[2]!.name), 'outer');
+      await repl('.frame 2');
+      const dv = await repl('dv');
+      assert.match(dv, /\bx\b/, dv);
+      assert.match(dv, /\bo\b/, dv);
+      assert.doesNotMatch(dv, /\bh\b/, `helper's h is not outer's: ${dv}`);
+      await repl('.frame 0');
+      assert.match(await repl('dv'), /\bh\b/, "back in helper's frame, its own h");
+    });
+
     it("completes the inline frame's own local and the console's commands in the Debug Console", caseOptions(cell, 'completions'), async () => {
       assert.equal(s().capabilities.supportsCompletionsRequest, true);
       const frameId = stop.frames[0]!.id;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BreakpointIds } from '../../adapter/breakpointIds';
+import { BreakpointIds } from '../../adapter/breakpoints/ids';
 
 describe('breakpoint ids across restarts', () => {
   it('are the engine ids until a restart', () => {

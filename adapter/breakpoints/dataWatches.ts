@@ -6,7 +6,7 @@
  * as the value stays where it is.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { scalarSize, unwatchable, type DataWatch, type Variable } from '../native/api';
+import { scalarSize, unwatchable, type DataWatch, type Variable } from '../../native/api';
 
 /** Where a watched value lives, as a dataId spells it. */
 interface WatchedValue { address: string; size: NonNullable<ReturnType<typeof scalarSize>>; name: string; type: string }

@@ -5,7 +5,7 @@
  * The engine stops on every hit; this decides whether the user sees it.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { EngineClient } from '../native/api';
+import type { EngineClient } from '../../native/api';
 
 interface Policy {
   condition?: string;
