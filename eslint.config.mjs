@@ -42,6 +42,34 @@ export default tseslint.config(
     },
   },
   {
+    // The request handlers, and what they work on, never see the DAP
+    // session: session.ts routes to them (and main.ts and server.ts start it).
+    files: ['adapter/features/**', 'adapter/breakpoints/**', 'adapter/stack/**', 'adapter/console/**', 'adapter/runtime.ts', 'adapter/stop.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [koffi, vscode],
+        patterns: [
+          { group: ['**/native/**', '!**/native/api'], message: 'adapter/ reaches native/ only through native/api (the engine host entry point).' },
+          { group: ['**/session', '**/session.ts'], message: 'Handlers work on the Runtime; only session.ts routes requests to them.' },
+        ],
+      }],
+    },
+  },
+  {
+    // The rules both engines share (native/engines/*.ts: the contract, stop
+    // position, step-in targets, data watches, error codes) are pure, so
+    // that they are one rule for every engine and run anywhere; only
+    // createEngine.ts, which picks an engine, reaches the engines and Win32.
+    files: ['native/engines/*.ts'],
+    ignores: ['native/engines/createEngine.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [vscode, { name: 'koffi', message: 'native/engines/*.ts is the engines\' shared, pure layer: no koffi.' }],
+        patterns: [{ group: ['../win32/*', '../dbgeng/*', './dbghelp/*'], message: "native/engines/*.ts is the engines' shared, pure layer: it may not reach an engine or Win32." }],
+      }],
+    },
+  },
+  {
     // The stack-text parser is shared by the language server, the extension
     // and the CLI: pure, so it may import neither vscode, nor the language
     // server library, nor native code (only the pure context decoding).

@@ -37,4 +37,21 @@ describe('import boundaries', () => {
     const deep = await importErrors('adapter/stack/x.ts', "import { DbghelpEngine } from '../../native/engines/dbghelp/dbghelpEngine';\nexport const e = DbghelpEngine;\n");
     assert.match(deep[0] ?? '', /only through native\/api/);
   });
+
+  it('request handlers never import the DAP session; only the entry points do', async () => {
+    assert.equal((await importErrors('adapter/main.ts', "import { DbgengSession } from './session';\nexport const s = DbgengSession;\n")).length, 0);
+    for (const file of ['adapter/features/x.ts', 'adapter/breakpoints/x.ts', 'adapter/runtime.ts']) {
+      const from = file.split('/').length > 2 ? '../session' : './session';
+      const errs = await importErrors(file, `import { DbgengSession } from '${from}';\nexport const s = DbgengSession;\n`);
+      assert.match(errs[0] ?? '', /only session\.ts routes/, file);
+    }
+  });
+
+  it("the engines' shared rules stay pure: no koffi, no engine, no Win32", async () => {
+    assert.equal((await importErrors('native/engines/createEngine.ts', "import { getWineVersion } from '../win32/platform';\nexport const g = getWineVersion;\n")).length, 0);
+    assert.match((await importErrors('native/engines/x.ts', "import { k32 } from '../win32/kernel32';\nexport const k = k32;\n"))[0] ?? '', /shared, pure layer/);
+    assert.match((await importErrors('native/engines/x.ts', "import { DbghelpEngine } from './dbghelp/dbghelpEngine';\nexport const e = DbghelpEngine;\n"))[0] ?? '', /shared, pure layer/);
+    assert.match((await importErrors('native/engines/x.ts', "import koffi from 'koffi';\nexport const k = koffi;\n"))[0] ?? '', /no koffi/);
+    assert.equal((await importErrors('native/engines/dbghelp/x.ts', "import { k32 } from '../../win32/kernel32';\nexport const k = k32;\n")).length, 0, 'an engine itself uses Win32');
+  });
 });
