@@ -22,13 +22,7 @@ import { getWineVersion } from '../../win32/platform';
 import { dbghelpIsWines } from '../../win32/moduleInfo';
 import { SoftwareBreakpoints } from './softwareBreakpoints';
 import { StackWalker } from './stackWalker';
-import { LocalsReader, type FrameVariable } from './locals';
-import { CV_REGISTERS, NONVOLATILE, REGISTERS, registerValue } from './registers';
-import { TypeReader } from './types';
-import { evaluateTree, type Scope } from '../values/evaluate';
-import { parseExpression } from '../values/parse';
-import { ValuePresenter } from '../values/present';
-import { encodeScalar, parseScalarText, storageSize, storeScalar, ValueError, type Target } from '../values/value';
+import { FrameValues, type FrameAt } from './frameValues';
 import { decodeOne, type InstructionShape } from './instructions';
 import { StepPlan, type Position, type StepKind } from '../stepping';
 import { stepInTargets, type StepInTarget } from '../stepInTargets';
@@ -50,8 +44,6 @@ const TRAP_FLAG = 0x100;
 /** The most one readMemory request reads (VS Code's memory view asks for pages). */
 const MAX_MEMORY_REQUEST = 1 << 20;
 const ERROR_SEM_TIMEOUT = 121;
-/** How much of an expression's result is read to check that it can be read at all. */
-const MAX_CHECKED_READ = 4096;
 const LAUNCH_TIMEOUT_MS = 20_000;
 const EXIT_TIMEOUT_MS = 10_000;
 /** How far a breakpoint on a line without code may move down to the next line that has code. */
@@ -78,9 +70,6 @@ interface ThreadRecord { handle: Handle; name: string }
 interface SourceBreakpoints { path: string; breakpoints: BoundBreakpoint[] }
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
-
-/** The 64-bit register a CodeView register name is part of (rcx for ecx), for writing a variable held in it. */
-const CV_REGISTER_BY_NAME = new Map(Object.values(CV_REGISTERS).map((r) => [r.name, REGISTERS.find((x) => C[x] === r.offset)!]));
 
 export class DbghelpEngine implements Engine {
   readonly kind = 'dbghelp' as const;
@@ -116,9 +105,16 @@ export class DbghelpEngine implements Engine {
   /** The step-in targets listed at this stop, by id. */
   private targets = new Map<number, { threadId: number; target: StepInTarget }>();
   private stepping?: { tid: number; plan: StepPlan; last?: InstructionShape; runTo?: { address: bigint; sp: bigint } };
-  private locals?: LocalsReader;
-  private types?: TypeReader;
-  private values?: ValuePresenter;
+  /** Locals, registers, expressions and their values, read at the frames this engine walks. */
+  private readonly values = new FrameValues({
+    process: () => this.hProcess,
+    running: () => this.running,
+    breakpoints: () => this.breakpoints,
+    frameAt: (threadId, frameIndex) => this.frameAt(threadId, frameIndex),
+    threadContext: (thread) => this.threadContext(thread),
+    setThreadContext: (thread, ctx) => this.setThreadContext(thread, ctx),
+    registersChanged: (threadId) => this.walkers.delete(threadId),
+  });
   private exceptionFilters: ReadonlySet<string> = new Set(DEFAULT_FILTERS);
   private pauseRequested = false;
   private exited = false;
@@ -240,7 +236,7 @@ export class DbghelpEngine implements Engine {
   resume(): void {
     if (!this.pending || this.exited) return;
     this.walkers.clear();
-    this.values?.clear();
+    this.values.forget();
     const { pid, tid, status } = this.pending;
     this.hidden.clear();
     this.targets.clear();
@@ -311,51 +307,7 @@ export class DbghelpEngine implements Engine {
   }
 
   setVariable(threadId: number, frameIndex: number, scope: 'locals' | 'registers', name: string, value: string): string {
-    if (this.running) throw new EngineError('notStopped', 'The program is running; pause it to change a variable.');
-    const at = this.frameAt(threadId, frameIndex);
-    const bad = (e: unknown) => new EngineError('badValue', `Cannot set ${name} to "${value}": ${(e as Error).message}`);
-    const setRegister = (register: string, bytes: Buffer) => {
-      // A caller's registers live where its callees saved them; only the innermost frame's are the thread's.
-      if (at.caller) throw new EngineError('unsupported', `${register} of a caller frame cannot be set; only the innermost function's registers can.`);
-      const reg = REGISTERS.find((r) => r.toLowerCase() === register)!;
-      const ctx = this.threadContext(at.thread);
-      bytes.copy(ctx, C[reg], 0, Math.min(bytes.length, 8));
-      this.setThreadContext(at.thread, ctx);
-      this.walkers.delete(threadId);
-    };
-    if (scope === 'registers') {
-      const reg = REGISTERS.find((r) => r.toLowerCase() === name.toLowerCase());
-      if (!reg) throw new EngineError('noVariable', `There is no register "${name}".`);
-      const current = registerValue(at.context, reg, false)!;
-      let bytes: Buffer;
-      try {
-        bytes = encodeScalar(current.type, parseScalarText(value, current.type));
-      } catch (e) {
-        throw bad(e);
-      }
-      setRegister(reg.toLowerCase(), bytes);
-      return hex(bytes.readBigUInt64LE(0));
-    }
-    const v = this.frameVariables(at).find((x) => x.name === name)?.value;
-    if (!v) throw new EngineError('noVariable', `"${name}" is not a variable of this frame.`);
-    try {
-      const n = parseScalarText(value, v.type);
-      if (v.location.kind === 'register') {
-        const full = CV_REGISTER_BY_NAME.get(v.location.register);
-        if (!full) throw new ValueError(`${name} lives in ${v.location.register}, which cannot be set.`);
-        const bytes = Buffer.alloc(8);
-        at.context.copy(bytes, 0, C[full], C[full] + 8);
-        encodeScalar(v.type, n).copy(bytes);
-        setRegister(full.toLowerCase(), bytes);
-      } else {
-        storeScalar(v, n, this.target());
-      }
-    } catch (e) {
-      if (e instanceof ValueError) throw bad(e);
-      throw e;
-    }
-    const now = this.variables(threadId, frameIndex).find((x) => x.name === name);
-    return now?.value ?? value;
+    return this.values.setVariable(threadId, frameIndex, scope, name, value);
   }
 
   setInstructionBreakpoints(addresses: string[]): BoundBreakpoint[] {
@@ -386,12 +338,7 @@ export class DbghelpEngine implements Engine {
   }
 
   registers(threadId: number, frameIndex = 0): RegisterValue[] {
-    if (this.running) throw new EngineError('notStopped', 'The program is running; pause it to read registers.');
-    const at = this.frameAt(threadId, frameIndex);
-    // A caller frame shows what the unwind restores for sure (see NONVOLATILE); efl belongs to the innermost frame.
-    const shown = at.caller ? REGISTERS.filter((r) => NONVOLATILE.has(r)) : REGISTERS;
-    const regs = shown.map((name) => ({ name: name.toLowerCase(), value: hex(at.context.readBigUInt64LE(C[name])) }));
-    return at.caller ? regs : regs.concat([{ name: 'efl', value: `0x${at.context.readUInt32LE(C.EFlags).toString(16)}` }]);
+    return this.values.registers(threadId, frameIndex);
   }
 
   resolveSymbol(address: string, inlineFrameContext: number): SymbolResolution {
@@ -436,49 +383,23 @@ export class DbghelpEngine implements Engine {
   }
 
   children(handle: number, start?: number, count?: number): Variable[] {
-    return this.withValues(() => this.presenter().children(handle, start, count));
+    return this.values.children(handle, start, count);
   }
 
   evaluate(threadId: number, frameIndex: number, expression: string): Variable {
-    if (this.running) throw new EngineError('notStopped', 'The program is running; pause it to evaluate.');
-    const at = this.frameAt(threadId, frameIndex);
-    let variables: FrameVariable[] | undefined;
-    const scope: Scope = {
-      variable: (name) => (variables ??= this.frameVariables(at)).find((v) => v.name === name)?.value,
-      register: (name) => registerValue(at.context, name, at.caller),
-      namedType: (kind, name) => (at.frame.moduleBase ? this.typeReader().named(BigInt(at.frame.moduleBase), kind, name) : undefined),
-      target: this.target(),
-    };
-    try {
-      const result = evaluateTree(parseExpression(expression), scope);
-      // A result that cannot be read is an error of the expression (*(int *)16), not a value to show.
-      if (result.location.kind === 'memory') scope.target.read(result.location.address, Math.max(1, Math.min(storageSize(result), MAX_CHECKED_READ)));
-      if (result.location.kind === 'unavailable') throw new ValueError(result.location.why);
-      return this.presenter().variable(expression.trim(), 'value', result);
-    } catch (e) {
-      if (e instanceof ValueError) throw new EngineError('badExpression', e.message);
-      throw e;
-    }
+    return this.values.evaluate(threadId, frameIndex, expression);
   }
 
   setChild(handle: number, name: string, value: string): string {
-    if (this.running) throw new EngineError('notStopped', 'The program is running; pause it to change a value.');
-    try {
-      return this.presenter().setChild(handle, name, value);
-    } catch (e) {
-      if (e instanceof ValueError) throw new EngineError('badValue', `Cannot set ${name} to "${value}": ${e.message}`);
-      throw e;
-    }
+    return this.values.setChild(handle, name, value);
   }
 
   variables(threadId: number, frameIndex: number): Variable[] {
-    const at = this.frameAt(threadId, frameIndex);
-    const presenter = this.presenter();
-    return this.withValues(() => this.frameVariables(at).map((v) => presenter.variable(v.name, v.kind, v.value)));
+    return this.values.variables(threadId, frameIndex);
   }
 
   /** A frame, its thread, and the register context its variables are read with (its own, for a caller frame). */
-  private frameAt(threadId: number, frameIndex: number): { frame: RawFrame; thread: Handle; context: Buffer; caller: boolean } {
+  private frameAt(threadId: number, frameIndex: number): FrameAt {
     const thread = this.threadTable.get(threadId);
     if (!thread) throw new EngineError('noThread', `Thread ${threadId} does not exist (any more).`);
     const [frame] = this.stackFrames(threadId, frameIndex, 1).frames;
@@ -487,49 +408,6 @@ export class DbghelpEngine implements Engine {
     const context = caller ? this.walkers.get(threadId)?.contextOf(frame.physicalIndex) : this.threadContext(thread.handle);
     if (!context) throw new EngineError('noFrame', `The registers of frame ${frameIndex} could not be unwound.`);
     return { frame, thread: thread.handle, context, caller };
-  }
-
-  private frameVariables(at: { frame: RawFrame; context: Buffer; caller: boolean }): FrameVariable[] {
-    this.locals ??= new LocalsReader(this.hProcess, this.typeReader());
-    return this.locals.read(BigInt(at.frame.instructionOffset), at.frame.inlineFrameContext, at.frame.inline, at.context, at.caller);
-  }
-
-  private typeReader(): TypeReader {
-    return (this.types ??= new TypeReader(this.hProcess));
-  }
-
-  /** Values shown from here are valid until the program runs (see resume). */
-  private presenter(): ValuePresenter {
-    return (this.values ??= new ValuePresenter(this.target()));
-  }
-
-  /** The debuggee's memory for values: as the program sees it (our breakpoints hidden), short reads refused. */
-  private target(): Target {
-    return {
-      read: (address, size) => {
-        const bytes = readMemory(this.hProcess, address, size);
-        if (bytes.length < size) throw new ValueError(`Cannot read memory at ${hex(address + BigInt(bytes.length))}.`);
-        return this.breakpoints ? this.breakpoints.unpatch(address, bytes) : bytes;
-      },
-      write: (address, bytes) => {
-        try {
-          writeMemory(this.hProcess, address, bytes);
-        } catch (e) {
-          throw new ValueError(`Cannot write memory at ${hex(address)}: ${(e as Error).message}`);
-        }
-        this.breakpoints?.afterWrite(address, bytes);
-      },
-    };
-  }
-
-  /** Engine errors for what a value cannot do (a stale handle, a part that is not there). */
-  private withValues<T>(body: () => T): T {
-    try {
-      return body();
-    } catch (e) {
-      if (e instanceof ValueError) throw new EngineError('badValue', e.message);
-      throw e;
-    }
   }
 
   execute(_command: string): string {
@@ -738,7 +616,7 @@ export class DbghelpEngine implements Engine {
       case DebugEventCode.UNLOAD_DLL: {
         const info = this.symbols?.unloadModule(ev.base);
         // Another module may load at the same base, with type ids of its own.
-        this.types?.forgetModule(ev.base);
+        this.values.forgetModule(ev.base);
         if (info) this.emit({ type: 'module', reason: 'removed', id: hex(info.base), name: info.name, path: info.path, base: hex(info.base), symbolStatus: info.symbolStatus });
         return go;
       }
