@@ -23,10 +23,9 @@ import { dbghelpIsWines } from '../../win32/moduleInfo';
 import { SoftwareBreakpoints } from './softwareBreakpoints';
 import { StackWalker } from './stackWalker';
 import { FrameValues, type FrameAt } from './frameValues';
-import { decodeOne, type InstructionShape } from './instructions';
-import { StepPlan, type Position, type StepKind } from '../stepping';
-import { stepInTargets, type StepInTarget } from '../stepInTargets';
-import { codeSpots, inlineChainAt } from '../../win32/codeSpots';
+import type { StepKind } from '../stepping';
+import type { Decision } from './decision';
+import { STEP_OWNER, Stepper } from './stepper';
 import { DebugRegisters } from './debugRegisters';
 import { MAX_WATCHES, noRegisterLeft, unwatchable, type DataWatch } from '../dataWatch';
 import { SymbolSession, closeQuietly } from './symbols';
@@ -59,12 +58,7 @@ const WALK_SLICE_MS = 200;
 const WALK_STEP = 64;
 
 
-type Decision = { stop: false; status: number } | { stop: true; status: number; report?: () => void; fromStep?: boolean };
 
-/** The owner id of the breakpoints stepping sets on return addresses. */
-const STEP_OWNER = -1;
-/** A step that has run this many instructions stops, and says so. */
-const MAX_STEP_INSTRUCTIONS = 200_000;
 
 interface ThreadRecord { handle: Handle; name: string }
 interface SourceBreakpoints { path: string; breakpoints: BoundBreakpoint[] }
@@ -102,9 +96,23 @@ export class DbghelpEngine implements Engine {
   private instructionBreakpoints: BoundBreakpoint[] = [];
   /** Per thread: innermost inline frames hidden at this stop (a step stopped at their call site). */
   private readonly hidden = new Map<number, number>();
-  /** The step-in targets listed at this stop, by id. */
-  private targets = new Map<number, { threadId: number; target: StepInTarget }>();
-  private stepping?: { tid: number; plan: StepPlan; last?: InstructionShape; runTo?: { address: bigint; sp: bigint } };
+  /** Stepping, Step Into Target included: the steps' events are decided there. */
+  private readonly stepper = new Stepper({
+    process: () => this.hProcess,
+    symbols: () => this.symbols!,
+    breakpoints: () => this.breakpoints,
+    hidden: this.hidden,
+    thread: (threadId) => this.threadTable.get(threadId),
+    stopped: () => !this.running && !!this.pending,
+    stackFrames: (threadId, start, count) => this.stackFrames(threadId, start, count),
+    firstFrameOf: (threadId, physicalIndex) => this.firstFrameOf(threadId, physicalIndex),
+    threadContext: (thread) => this.threadContext(thread),
+    setThreadContext: (thread, ctx) => this.setThreadContext(thread, ctx),
+    rewindTo: (threadId, address) => this.rewindTo(threadId, address),
+    stepOverBreakpoint: (threadId) => this.beginStepOverIfAtBreakpoint(threadId),
+    resume: () => this.resume(),
+    emit: (event) => this.emit(event),
+  });
   /** Locals, registers, expressions and their values, read at the frames this engine walks. */
   private readonly values = new FrameValues({
     process: () => this.hProcess,
@@ -205,7 +213,7 @@ export class DbghelpEngine implements Engine {
   /** Lets the program go on without the debugger: breakpoints out, stepping off, events answered. */
   detach(): void {
     if (!this.pid || this.exited) return;
-    this.cancelStepping();
+    this.stepper.cancel();
     if (this.stepOver) this.finishStepOver(true);
     this.breakpoints?.removeAll();
     for (const t of this.threadTable.values()) {
@@ -239,7 +247,7 @@ export class DbghelpEngine implements Engine {
     this.values.forget();
     const { pid, tid, status } = this.pending;
     this.hidden.clear();
-    this.targets.clear();
+    this.stepper.forgetTargets();
     // Past a program's own int3 the thread is somewhere it was not shown
     // to be: a breakpoint of ours there has not been hit yet, so it must
     // fire, not be stepped over.
@@ -292,7 +300,7 @@ export class DbghelpEngine implements Engine {
       return true;
     }
     // Any other stop (a breakpoint, an exception, a pause) ends a step under way.
-    if (!decision.fromStep) this.cancelStepping();
+    if (!decision.fromStep) this.stepper.cancel();
     this.pending = { pid: ev.pid, tid: ev.tid, status: decision.status };
     this.running = false;
     // What the program wrote before it stopped (its last words before a
@@ -446,67 +454,11 @@ export class DbghelpEngine implements Engine {
   }
 
   stepInTargets(threadId: number, frameIndex: number): StepInTargetInfo[] {
-    const thread = this.threadTable.get(threadId);
-    if (!thread) throw new EngineError('noThread', `Thread ${threadId} does not exist (any more).`);
-    if (this.running || !this.pending) throw new EngineError('notStopped', 'The program is running; pause it to list the calls of its line.');
-    if (frameIndex !== 0) return [];
-    const [top] = this.stackFrames(threadId, 0, 1).frames;
-    if (!top?.line) return [];
-    const at = this.position(thread.handle);
-    const hidden = this.hidden.get(threadId) ?? 0;
-    const spots = codeSpots(this.symbols!, at.pc, (a, n) => this.programBytes(a, n), (a) => {
-      const b = readMemory(this.hProcess, a, 8);
-      return b.length === 8 ? b.readBigUInt64LE(0) : undefined;
-    });
-    const found = stepInTargets({ chain: at.chain.slice(0, at.chain.length - hidden), line: top.line }, spots);
-    return found.map((target) => {
-      const id = this.targets.size + 1;
-      this.targets.set(id, { threadId, target });
-      return { id, label: target.label, inline: target.kind === 'inline' };
-    });
+    return this.stepper.targetsAt(threadId, frameIndex);
   }
 
   step(threadId: number, kind: StepKind, targetId?: number): void {
-    const thread = this.threadTable.get(threadId);
-    if (!thread) throw new EngineError('noThread', `Thread ${threadId} does not exist (any more).`);
-    if (this.running || !this.pending) throw new EngineError('notStopped', 'The program is running; pause it before stepping.');
-    const target = targetId === undefined ? undefined : this.stepTarget(threadId, kind, targetId);
-    const hidden = this.hidden.get(threadId) ?? 0;
-    const at = this.position(thread.handle);
-    if (target?.kind === 'inline') {
-      // The chosen inlined call begins right here, not entered yet: enter it without running anything.
-      const level = at.chain.findIndex((s) => s.name === target.site.name && s.start === target.site.start);
-      if (level >= at.chain.length - hidden) {
-        this.hidden.set(threadId, at.chain.length - level - 1);
-        this.emit({ type: 'stopped', reason: 'step', threadId });
-        return;
-      }
-    }
-    if (kind === 'in' && hidden > 0 && !target) {
-      // At an inlined call site: step into the inline frame without running anything.
-      this.hidden.set(threadId, hidden - 1);
-      this.emit({ type: 'stopped', reason: 'step', threadId });
-      return;
-    }
-    const plan = new StepPlan({ kind, at, hidden, target });
-    this.stepping = { tid: threadId, plan };
-    if (plan.outOfPhysicalFrame) {
-      const caller = this.firstFrameOf(threadId, 1);
-      if (!caller) throw new EngineError('noCaller', 'This frame has no caller to step out to.');
-      this.runTo(BigInt(caller.instructionOffset), at.sp + 8n);
-    } else {
-      this.prepareStep(threadId, at.pc);
-    }
-    this.resume();
-  }
-
-  /** A step-in target listed at this stop for this thread. */
-  private stepTarget(threadId: number, kind: StepKind, targetId: number): StepInTarget {
-    const listed = this.targets.get(targetId);
-    if (kind !== 'in' || !listed || listed.threadId !== threadId) {
-      throw new EngineError('noStepTarget', `Step-in target ${targetId} is not one of this stop's for thread ${threadId}; list the line's targets again.`);
-    }
-    return listed.target;
+    this.stepper.step(threadId, kind, targetId);
   }
 
   setExceptionFilters(filters: string[]): void {
@@ -663,7 +615,7 @@ export class DbghelpEngine implements Engine {
         return { stop: false, status: DBG_CONTINUE };
       }
       if (owners.includes(STEP_OWNER)) {
-        const handled = this.onReturnBreakpoint(ev.tid, ev.exceptionAddress, owners);
+        const handled = this.stepper.onReturnBreakpoint(ev.tid, ev.exceptionAddress, owners);
         if (handled) return handled;
       }
       if (owners.length) {
@@ -687,10 +639,10 @@ export class DbghelpEngine implements Engine {
     }
     if (code === ExceptionCode.SINGLE_STEP && this.stepOver && this.stepOver.tid === ev.tid) {
       this.finishStepOver(false);
-      if (this.stepping?.tid === ev.tid) return this.onStepEvent(ev.tid);
+      if (this.stepper.thread === ev.tid) return this.stepper.onStepEvent(ev.tid);
       return { stop: false, status: DBG_CONTINUE };
     }
-    if (code === ExceptionCode.SINGLE_STEP && this.stepping?.tid === ev.tid) return this.onStepEvent(ev.tid);
+    if (code === ExceptionCode.SINGLE_STEP && this.stepper.thread === ev.tid) return this.stepper.onStepEvent(ev.tid);
     const isInt3 = code === ExceptionCode.BREAKPOINT || code === ExceptionCode.WX86_BREAKPOINT;
     const userBreak = isInt3 || code === ExceptionCode.SINGLE_STEP;
     if (ev.firstChance && code !== ExceptionCode.SINGLE_STEP && !stopsOnFirstChance(code, this.exceptionFilters)) {
@@ -842,116 +794,11 @@ export class DbghelpEngine implements Engine {
     const hits = thread ? this.dataWatches.hits(thread.handle) : [];
     if (!hits.length) return undefined;
     if (this.stepOver?.tid === tid) this.finishStepOver(false);
-    this.cancelStepping();
+    this.stepper.cancel();
     return {
       stop: true, status: DBG_CONTINUE,
       report: () => this.emit({ type: 'stopped', reason: 'data breakpoint', threadId: tid, breakpointIds: hits.map((h) => h.id), description: hits.map((h) => h.description).join('; ') }),
     };
-  }
-
-  /** Where a thread is, for stepping decisions. */
-  private position(thread: Handle): Position {
-    const ctx = this.threadContext(thread);
-    const pc = ctx.readBigUInt64LE(C.Rip);
-    const symbols = this.symbols!;
-    const contexts = symbols.inlineContextsAt(pc);
-    const chain = inlineChainAt(symbols, pc, contexts);
-    const fn = symbols.nameByOffset(pc);
-    const line = contexts.length ? symbols.lineByInlineContext(pc, contexts[0]!) : symbols.lineByOffset(pc);
-    return { pc, sp: ctx.readBigUInt64LE(C.Rsp), functionStart: fn ? pc - BigInt(fn.displacement) : 0n, chain, line: line?.line, file: line?.file };
-  }
-
-  /** Sets up the next instruction of a step: a call is run through (except by stepIn), anything else single-stepped. */
-  private prepareStep(tid: number, pc: bigint): void {
-    const step = this.stepping!;
-    const insn = decodeOne(this.programBytes(pc, 16), pc);
-    step.last = insn;
-    const thread = this.threadTable.get(tid)!;
-    const ctx = this.threadContext(thread.handle);
-    if (insn?.isCall && !step.plan.entersCalls && !this.breakpoints?.has(pc)) {
-      this.runTo(pc + BigInt(insn.length), ctx.readBigUInt64LE(C.Rsp));
-      return;
-    }
-    ctx.writeUInt32LE(ctx.readUInt32LE(C.EFlags) | TRAP_FLAG, C.EFlags);
-    this.setThreadContext(thread.handle, ctx);
-  }
-
-  /** The program's own code bytes: our breakpoints' int3s hidden. */
-  private programBytes(address: bigint, size: number): Buffer {
-    const bytes = readMemory(this.hProcess, address, size);
-    return this.breakpoints ? this.breakpoints.unpatch(address, bytes) : bytes;
-  }
-
-  /** Runs the stepping thread to `address` (a return address), accepted once its stack is back at `sp` or above. */
-  private runTo(address: bigint, sp: bigint): void {
-    this.breakpoints?.add(address, STEP_OWNER);
-    this.stepping!.runTo = { address, sp };
-  }
-
-  /** One instruction of a step ran. */
-  private onStepEvent(tid: number): Decision {
-    const step = this.stepping!;
-    const thread = this.threadTable.get(tid)!;
-    const now = this.position(thread.handle);
-    const last = step.last;
-    step.last = undefined;
-    let how: { returned?: boolean; enteredCall?: boolean; calleeHasLines?: boolean } = { returned: last?.isReturn };
-    if (last?.isCall) how = { enteredCall: true, calleeHasLines: step.plan.kind === 'in' && !!this.symbols!.lineByOffset(now.pc) };
-    return this.afterStep(tid, now, how);
-  }
-
-  /** A run-to breakpoint was hit; by the stepping thread, back in its frame, or by someone else. */
-  private onReturnBreakpoint(tid: number, address: bigint, owners: number[]): Decision | undefined {
-    const step = this.stepping;
-    const thread = this.threadTable.get(tid);
-    if (!thread) return undefined;
-    this.rewindTo(tid, address);
-    const sp = this.threadContext(thread.handle).readBigUInt64LE(C.Rsp);
-    const ours = step && step.tid === tid && step.runTo && step.runTo.address === address && sp >= step.runTo.sp;
-    if (ours) {
-      this.breakpoints?.removeOwner(STEP_OWNER);
-      step!.runTo = undefined;
-      if (owners.length > 1) return undefined; // a user breakpoint here too: report it
-      return this.afterStep(tid, this.position(thread.handle), { returned: step!.plan.outOfPhysicalFrame });
-    }
-    if (owners.length > 1) return undefined;
-    // Another thread, or a deeper recursion of the same function: run the instruction and go on.
-    this.beginStepOverIfAtBreakpoint(tid);
-    return { stop: false, status: DBG_CONTINUE };
-  }
-
-  private afterStep(tid: number, now: Position, how: { returned?: boolean; enteredCall?: boolean; calleeHasLines?: boolean }): Decision {
-    const step = this.stepping!;
-    let decision = step.plan.decide(now, how);
-    if (decision.action === 'continue' && step.plan.steps >= MAX_STEP_INSTRUCTIONS) decision = { action: 'stop', hidden: 0 };
-    if (decision.action === 'stop') {
-      const hidden = decision.hidden;
-      const ranOut = step.plan.steps >= MAX_STEP_INSTRUCTIONS;
-      this.cancelStepping();
-      this.hidden.set(tid, hidden);
-      return {
-        stop: true, status: DBG_CONTINUE, fromStep: true,
-        report: () => this.emit({ type: 'stopped', reason: 'step', threadId: tid, description: ranOut ? `The step ran ${MAX_STEP_INSTRUCTIONS} instructions without reaching another line; stopped.` : undefined }),
-      };
-    }
-    if (how.enteredCall) {
-      // In a call we do not stop in: run to its return address.
-      const ctx = this.threadContext(this.threadTable.get(tid)!.handle);
-      const rsp = ctx.readBigUInt64LE(C.Rsp);
-      const ret = readMemory(this.hProcess, rsp, 8);
-      if (ret.length === 8) {
-        this.runTo(ret.readBigUInt64LE(0), rsp + 8n);
-        return { stop: false, status: DBG_CONTINUE };
-      }
-    }
-    this.prepareStep(tid, now.pc);
-    return { stop: false, status: DBG_CONTINUE };
-  }
-
-  private cancelStepping(): void {
-    if (!this.stepping) return;
-    if (this.stepping.runTo) this.breakpoints?.removeOwner(STEP_OWNER);
-    this.stepping = undefined;
   }
 
   /** Moves the thread stopped at a program's int3 past it; true when it did. */
