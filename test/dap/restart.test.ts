@@ -11,13 +11,15 @@ import { DapError } from '../../client/dapClient';
 import { fixtureExe, fixtureSource } from '../support/fixtures';
 import { markerLine } from '../support/markers';
 import { TestSession } from '../support/dapSession';
-import { processesRunning } from '../support/processes';
+import { processesRunning, waitUntilGone } from '../support/processes';
 import { startSpinningProgram } from '../support/runningProgram';
 
 const SRC = fixtureSource('inline_many.c');
 
 describe('restart', () => {
   it('starts the program again, stops at the same breakpoint under the same id, and takes a new configuration', async () => {
+    // The test counts inline_many.exe processes: an earlier test's may still be in Wine's hands, ended but not yet reaped.
+    assert.deepEqual(await waitUntilGone('inline_many.exe'), [], 'an earlier inline_many.exe never went away');
     const s = await TestSession.start();
     try {
       assert.equal(s.capabilities.supportsRestartRequest, true);
