@@ -26,16 +26,15 @@ import { FrameValues, type FrameAt } from './frameValues';
 import type { StepKind } from '../stepping';
 import type { Decision } from './decision';
 import { STEP_OWNER, Stepper } from './stepper';
-import { DebugRegisters } from './debugRegisters';
-import { MAX_WATCHES, noRegisterLeft, unwatchable, type DataWatch } from '../dataWatch';
+import { BreakpointTable } from './breakpointTable';
+import type { DataWatch } from '../dataWatch';
 import { SymbolSession, closeQuietly } from './symbols';
 import { EngineError } from '../engineError';
 import { checkProgram, isDirectory } from '../programCheck';
 import { DEFAULT_FILTERS, stopsOnFirstChance } from '../exceptionFilters';
 import { isInlineContext } from '../inlineContext';
 import { describeExceptionStop } from '../exceptionNames';
-import { hiddenAtBreakpoint, type AskedFor, type InlineFrameHere } from '../stopPosition';
-import { ambiguityNote, unboundLineMessage } from '../sourcePaths';
+import { hiddenAtBreakpoint, type InlineFrameHere } from '../stopPosition';
 
 const C = Layouts.CONTEXT;
 const CONTEXT_FULL = 0x10000b;
@@ -45,8 +44,6 @@ const MAX_MEMORY_REQUEST = 1 << 20;
 const ERROR_SEM_TIMEOUT = 121;
 const LAUNCH_TIMEOUT_MS = 20_000;
 const EXIT_TIMEOUT_MS = 10_000;
-/** How far a breakpoint on a line without code may move down to the next line that has code. */
-const MAX_LINE_MOVE = 50;
 /**
  * A stackFrames request walks at most this long before answering "pending"
  * (the walk resumes on the next request), so a stack of a million frames
@@ -61,7 +58,6 @@ const WALK_STEP = 64;
 
 
 interface ThreadRecord { handle: Handle; name: string }
-interface SourceBreakpoints { path: string; breakpoints: BoundBreakpoint[] }
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 
@@ -80,11 +76,13 @@ export class DbghelpEngine implements Engine {
   private readonly threadTable = new Map<number, ThreadRecord>();
   private symbols?: SymbolSession;
   private breakpoints?: SoftwareBreakpoints;
-  private readonly sources = new Map<string, SourceBreakpoints>();
-  private functionBreakpoints: { name: string; bp: BoundBreakpoint }[] = [];
-  private nextBreakpointId = 1;
-  /** The data breakpoints, in the threads' debug registers. */
-  private readonly dataWatches = new DebugRegisters(() => this.hProcess);
+  /** Every breakpoint the user set (source, function, instruction, data), bound where the symbols say. */
+  private readonly table = new BreakpointTable({
+    process: () => this.hProcess,
+    symbols: () => this.symbols,
+    breakpoints: () => this.breakpoints,
+    emit: (event) => this.emit(event),
+  });
   private pending?: { pid: number; tid: number; status: number };
   private stepOver?: { tid: number; address: bigint; suspended: Handle[] };
   /** A stop at an int3 the program itself contains: resuming must skip it. */
@@ -93,7 +91,6 @@ export class DbghelpEngine implements Engine {
   private readonly eventBuf = Buffer.alloc(Layouts.DEBUG_EVENT.size);
   private loaderBreakpointSeen = false;
   private attached = false;
-  private instructionBreakpoints: BoundBreakpoint[] = [];
   /** Per thread: innermost inline frames hidden at this stop (a step stopped at their call site). */
   private readonly hidden = new Map<number, number>();
   /** Stepping, Step Into Target included: the steps' events are decided there. */
@@ -319,19 +316,19 @@ export class DbghelpEngine implements Engine {
   }
 
   setInstructionBreakpoints(addresses: string[]): BoundBreakpoint[] {
-    for (const old of this.instructionBreakpoints) this.breakpoints?.removeOwner(old.id);
-    this.instructionBreakpoints = addresses.map((a) => {
-      const id = this.nextBreakpointId++;
-      let address: bigint;
-      try {
-        address = BigInt(a);
-      } catch {
-        return { id, verified: false, line: 0, addresses: [], message: `"${a}" is not an address.` };
-      }
-      if (!this.breakpoints?.add(address, id)) return { id, verified: false, line: 0, addresses: [], message: `Could not write a breakpoint at ${a} (no code there?).` };
-      return { id, verified: true, line: this.symbols?.lineByOffset(address)?.line ?? 0, addresses: [hex(address)] };
-    });
-    return this.instructionBreakpoints;
+    return this.table.setInstructions(addresses);
+  }
+
+  setSourceBreakpoints(path: string, locations: BreakpointLocation[]): BoundBreakpoint[] {
+    return this.table.setSource(path, locations);
+  }
+
+  setFunctionBreakpoints(names: string[]): BoundBreakpoint[] {
+    return this.table.setFunctions(names);
+  }
+
+  setDataBreakpoints(watches: DataWatch[]): BoundBreakpoint[] {
+    return this.table.setData(watches, [...this.threadTable.values()].map((t) => t.handle));
   }
 
   loadedSources(): string[] {
@@ -380,14 +377,6 @@ export class DbghelpEngine implements Engine {
     const frames = hidden ? page.map((f) => ({ ...f, index: f.index - hidden })) : page;
     const complete = walker.done && start + hidden + count >= walker.walkedCount;
     return { frames, complete, totalFrames: walker.done ? walker.walkedCount - hidden : undefined };
-  }
-
-  setSourceBreakpoints(path: string, locations: BreakpointLocation[]): BoundBreakpoint[] {
-    const key = path.toLowerCase();
-    for (const old of this.sources.get(key)?.breakpoints ?? []) this.breakpoints?.removeOwner(old.id);
-    const bound = locations.map((loc) => this.bindSourceBreakpoint(path, loc.line, this.nextBreakpointId++));
-    this.sources.set(key, { path, breakpoints: bound });
-    return bound;
   }
 
   children(handle: number, start?: number, count?: number): Variable[] {
@@ -465,26 +454,6 @@ export class DbghelpEngine implements Engine {
     this.exceptionFilters = new Set(filters);
   }
 
-  setDataBreakpoints(watches: DataWatch[]): BoundBreakpoint[] {
-    const armed: { id: number; watch: DataWatch }[] = [];
-    const bound = watches.map((watch): BoundBreakpoint => {
-      const id = this.nextBreakpointId++;
-      const why = unwatchable(watch.address, watch.type)
-        ?? (armed.length >= MAX_WATCHES ? noRegisterLeft : undefined);
-      if (why) return { id, verified: false, line: 0, addresses: [], message: `Cannot watch ${watch.name}: ${why}.` };
-      armed.push({ id, watch });
-      return { id, verified: true, line: 0, addresses: [watch.address] };
-    });
-    this.dataWatches.set(armed, [...this.threadTable.values()].map((t) => t.handle));
-    return bound;
-  }
-
-  setFunctionBreakpoints(names: string[]): BoundBreakpoint[] {
-    for (const old of this.functionBreakpoints) this.breakpoints?.removeOwner(old.bp.id);
-    this.functionBreakpoints = names.map((name) => ({ name, bp: this.bindFunctionBreakpoint(name, this.nextBreakpointId++) }));
-    return this.functionBreakpoints.map((f) => f.bp);
-  }
-
   terminate(): void {
     if (!this.pid || this.exited) return;
     this.terminating = true;
@@ -547,7 +516,7 @@ export class DbghelpEngine implements Engine {
       }
       case DebugEventCode.CREATE_THREAD:
         this.threadTable.set(ev.tid, { handle: ev.hThread, name: `Thread ${ev.tid}` });
-        if (this.dataWatches.count) this.dataWatches.arm(ev.hThread);
+        this.table.armNewThread(ev.hThread);
         this.emit({ type: 'thread', reason: 'started', threadId: ev.tid });
         return go;
       case DebugEventCode.EXIT_THREAD:
@@ -562,7 +531,7 @@ export class DbghelpEngine implements Engine {
         const path = fileNameOfHandle(ev.hFile) || readRemoteString(this.hProcess, this.pointerAt(ev.imageNamePtr), ev.unicode);
         if (this.symbols) this.announceModule(this.symbols.loadModule(ev.hFile, path, ev.base));
         closeQuietly(ev.hFile);
-        this.rebindUnverified();
+        this.table.rebindUnverified();
         return go;
       }
       case DebugEventCode.UNLOAD_DLL: {
@@ -621,7 +590,7 @@ export class DbghelpEngine implements Engine {
       if (owners.length) {
         this.rewindTo(ev.tid, ev.exceptionAddress);
         const ids = owners.filter((o) => o !== STEP_OWNER);
-        const hidden = hiddenAtBreakpoint(this.inlineFramesAt(ev.exceptionAddress), ev.exceptionAddress, this.askedBy(ids));
+        const hidden = hiddenAtBreakpoint(this.inlineFramesAt(ev.exceptionAddress), ev.exceptionAddress, this.table.askedBy(ids));
         if (hidden) this.hidden.set(ev.tid, hidden);
         return { stop: true, status: DBG_CONTINUE, report: () => this.emit({ type: 'stopped', reason: 'breakpoint', threadId: ev.tid, breakpointIds: ids }) };
       }
@@ -667,50 +636,6 @@ export class DbghelpEngine implements Engine {
       status: userBreak ? DBG_CONTINUE : DBG_EXCEPTION_NOT_HANDLED,
       report: () => this.emit({ type: 'stopped', reason: 'exception', threadId: ev.tid, exception, description: exception.description }),
     };
-  }
-
-  private bindSourceBreakpoint(path: string, line: number, id: number): BoundBreakpoint {
-    const symbols = this.symbols;
-    if (!symbols || !this.breakpoints) return { id, verified: false, line, addresses: [], message: 'The program has not started yet.' };
-    const bindable = symbols.bindableLine(path, line, MAX_LINE_MOVE);
-    const bindLine = bindable?.line ?? line;
-    const addresses = bindable?.addresses ?? [];
-    if (!addresses.length) {
-      return { id, verified: false, line, addresses: [], message: unboundLineMessage(path, line, symbols.allSourceFiles(), true) };
-    }
-    const armed = addresses.filter((a) => this.breakpoints!.add(a, id));
-    if (!armed.length) return { id, verified: false, line, addresses: [], message: `Could not write a breakpoint at ${addresses.map(hex).join(', ')}.` };
-    return { id, verified: true, line: bindLine, addresses: armed.map(hex), message: ambiguityNote(path, symbols.allSourceFiles()) };
-  }
-
-  private bindFunctionBreakpoint(name: string, id: number): BoundBreakpoint {
-    const address = this.symbols?.addressOfFunction(name);
-    if (address === undefined && this.symbols && this.breakpoints) {
-      // A function that exists only inlined: break at the start of every inlined copy.
-      const copies = this.symbols.inlineSitesOf(name).filter((a) => this.breakpoints!.add(a, id));
-      if (copies.length) return { id, verified: true, line: this.symbols.lineOfInlineSite(copies[0]!)?.line ?? 0, addresses: copies.map(hex) };
-    }
-    if (address === undefined || !this.breakpoints) {
-      return { id, verified: false, line: 0, addresses: [], message: `No function "${name}" in the loaded modules (yet); the breakpoint binds when a module that has it loads. Functions that exist only inlined are not supported as function breakpoints yet.` };
-    }
-    if (!this.breakpoints.add(address, id)) return { id, verified: false, line: 0, addresses: [], message: `Could not write a breakpoint at ${hex(address)}.` };
-    return { id, verified: true, line: this.symbols!.lineByOffset(address)?.line ?? 0, addresses: [hex(address)] };
-  }
-
-  private rebindUnverified(): void {
-    for (const f of this.functionBreakpoints) {
-      if (f.bp.verified) continue;
-      f.bp = this.bindFunctionBreakpoint(f.name, f.bp.id);
-      if (f.bp.verified) this.emit({ type: 'breakpoint', reason: 'changed', breakpoint: f.bp });
-    }
-    for (const source of this.sources.values()) {
-      source.breakpoints = source.breakpoints.map((bp) => {
-        if (bp.verified) return bp;
-        const again = this.bindSourceBreakpoint(source.path, bp.line, bp.id);
-        if (again.verified) this.emit({ type: 'breakpoint', reason: 'changed', breakpoint: again });
-        return again;
-      });
-    }
   }
 
   private announceModule(info: { base: bigint; name: string; path: string; symbolStatus: string }): void {
@@ -776,14 +701,6 @@ export class DbghelpEngine implements Engine {
     });
   }
 
-  /** What the breakpoints with these ids asked for: a function, or a line (as bound). */
-  private askedBy(ids: number[]): AskedFor[] {
-    const asked: AskedFor[] = [];
-    for (const f of this.functionBreakpoints) if (ids.includes(f.bp.id)) asked.push({ function: f.name });
-    for (const source of this.sources.values()) for (const b of source.breakpoints) if (ids.includes(b.id)) asked.push({ line: b.line });
-    return asked;
-  }
-
   /**
    * A single step that a data breakpoint raised (after the access): the stop
    * names the value, old and new. It ends a step under way, as any stop
@@ -791,7 +708,7 @@ export class DbghelpEngine implements Engine {
    */
   private dataBreakpointHit(tid: number): Decision | undefined {
     const thread = this.threadTable.get(tid);
-    const hits = thread ? this.dataWatches.hits(thread.handle) : [];
+    const hits = thread ? this.table.dataHits(thread.handle) : [];
     if (!hits.length) return undefined;
     if (this.stepOver?.tid === tid) this.finishStepOver(false);
     this.stepper.cancel();
