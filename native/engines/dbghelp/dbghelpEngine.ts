@@ -16,7 +16,7 @@ import { ERROR_INTERNAL_ERROR, LostStartError } from '../../win32/lostStarts';
 import {
   DBG_CONTINUE, DBG_EXCEPTION_NOT_HANDLED, DebugEventCode, ExceptionCode, decodeDebugEvent, type DebugEvent,
 } from '../../win32/debugEvents';
-import { alignedBuffer, check, k32, readMemory, readRemoteString, systemMessage, writeMemory, type Handle } from '../../win32/kernel32';
+import { check, k32, readMemory, readRemoteString, systemMessage, writeMemory, type Handle } from '../../win32/kernel32';
 import { Layouts } from '../../win32/layouts';
 import { getWineVersion } from '../../win32/platform';
 import { dbghelpIsWines } from '../../win32/moduleInfo';
@@ -26,6 +26,7 @@ import { FrameValues, type FrameAt } from './frameValues';
 import type { StepKind } from '../stepping';
 import type { Decision } from './decision';
 import { STEP_OWNER, Stepper } from './stepper';
+import { ThreadControl } from './threadControl';
 import { BreakpointTable } from './breakpointTable';
 import type { DataWatch } from '../dataWatch';
 import { SymbolSession, closeQuietly } from './symbols';
@@ -36,9 +37,6 @@ import { isInlineContext } from '../inlineContext';
 import { describeExceptionStop } from '../exceptionNames';
 import { hiddenAtBreakpoint, type InlineFrameHere } from '../stopPosition';
 
-const C = Layouts.CONTEXT;
-const CONTEXT_FULL = 0x10000b;
-const TRAP_FLAG = 0x100;
 /** The most one readMemory request reads (VS Code's memory view asks for pages). */
 const MAX_MEMORY_REQUEST = 1 << 20;
 const ERROR_SEM_TIMEOUT = 121;
@@ -84,9 +82,13 @@ export class DbghelpEngine implements Engine {
     emit: (event) => this.emit(event),
   });
   private pending?: { pid: number; tid: number; status: number };
-  private stepOver?: { tid: number; address: bigint; suspended: Handle[] };
-  /** A stop at an int3 the program itself contains: resuming must skip it. */
-  private programBreak?: { tid: number; address: bigint };
+  /** The threads' registers, and the step over an int3 of ours a resuming thread needs. */
+  private readonly regs = new ThreadControl({
+    process: () => this.hProcess,
+    thread: (tid) => this.threadTable.get(tid),
+    threads: () => this.threadTable,
+    breakpoints: () => this.breakpoints,
+  });
   private readonly walkers = new Map<number, StackWalker>();
   private readonly eventBuf = Buffer.alloc(Layouts.DEBUG_EVENT.size);
   private loaderBreakpointSeen = false;
@@ -103,10 +105,10 @@ export class DbghelpEngine implements Engine {
     stopped: () => !this.running && !!this.pending,
     stackFrames: (threadId, start, count) => this.stackFrames(threadId, start, count),
     firstFrameOf: (threadId, physicalIndex) => this.firstFrameOf(threadId, physicalIndex),
-    threadContext: (thread) => this.threadContext(thread),
-    setThreadContext: (thread, ctx) => this.setThreadContext(thread, ctx),
-    rewindTo: (threadId, address) => this.rewindTo(threadId, address),
-    stepOverBreakpoint: (threadId) => this.beginStepOverIfAtBreakpoint(threadId),
+    threadContext: (thread) => this.regs.context(thread),
+    setThreadContext: (thread, ctx) => this.regs.setContext(thread, ctx),
+    rewindTo: (threadId, address) => this.regs.rewindTo(threadId, address),
+    stepOverBreakpoint: (threadId) => this.regs.stepOverIfAtBreakpoint(threadId),
     resume: () => this.resume(),
     emit: (event) => this.emit(event),
   });
@@ -116,8 +118,8 @@ export class DbghelpEngine implements Engine {
     running: () => this.running,
     breakpoints: () => this.breakpoints,
     frameAt: (threadId, frameIndex) => this.frameAt(threadId, frameIndex),
-    threadContext: (thread) => this.threadContext(thread),
-    setThreadContext: (thread, ctx) => this.setThreadContext(thread, ctx),
+    threadContext: (thread) => this.regs.context(thread),
+    setThreadContext: (thread, ctx) => this.regs.setContext(thread, ctx),
     registersChanged: (threadId) => this.walkers.delete(threadId),
   });
   private exceptionFilters: ReadonlySet<string> = new Set(DEFAULT_FILTERS);
@@ -211,16 +213,10 @@ export class DbghelpEngine implements Engine {
   detach(): void {
     if (!this.pid || this.exited) return;
     this.stepper.cancel();
-    if (this.stepOver) this.finishStepOver(true);
+    if (this.regs.steppingOver !== undefined) this.regs.finishStepOver(true);
     this.breakpoints?.removeAll();
-    for (const t of this.threadTable.values()) {
-      const ctx = this.threadContext(t.handle);
-      if (ctx.readUInt32LE(C.EFlags) & TRAP_FLAG) {
-        ctx.writeUInt32LE(ctx.readUInt32LE(C.EFlags) & ~TRAP_FLAG, C.EFlags);
-        this.setThreadContext(t.handle, ctx);
-      }
-    }
-    this.skipProgramBreak();
+    for (const t of this.threadTable.values()) this.regs.clearTrap(t.handle);
+    this.regs.skipProgramBreak();
     if (this.pending) {
       k32.ContinueDebugEvent(this.pending.pid, this.pending.tid, DBG_CONTINUE);
       this.pending = undefined;
@@ -248,10 +244,10 @@ export class DbghelpEngine implements Engine {
     // Past a program's own int3 the thread is somewhere it was not shown
     // to be: a breakpoint of ours there has not been hit yet, so it must
     // fire, not be stepped over.
-    const movedPastProgramBreak = this.skipProgramBreak();
+    const movedPastProgramBreak = this.regs.skipProgramBreak();
     // A thread that goes on to its exception handlers does not execute the
     // instruction under the breakpoint now; and one step-over at a time.
-    if (status === DBG_CONTINUE && !this.stepOver && !movedPastProgramBreak) this.beginStepOverIfAtBreakpoint(tid);
+    if (status === DBG_CONTINUE && this.regs.steppingOver === undefined && !movedPastProgramBreak) this.regs.stepOverIfAtBreakpoint(tid);
     this.pending = undefined;
     check('ContinueDebugEvent', k32.ContinueDebugEvent(pid, tid, status));
     this.running = true;
@@ -286,7 +282,7 @@ export class DbghelpEngine implements Engine {
       k32.ContinueDebugEvent(ev.pid, ev.tid, DBG_CONTINUE);
       this.exited = true;
       this.running = false;
-      this.stepOver = undefined;
+      this.regs.forgetStepOver();
       this.releaseJob();
       this.pumpOutput();
       this.emit({ type: 'exited', exitCode: ev.exitCode });
@@ -360,7 +356,7 @@ export class DbghelpEngine implements Engine {
     if (this.running) throw new EngineError('notStopped', 'The program is running; pause it to see its call stack.');
     let walker = this.walkers.get(threadId);
     if (!walker) {
-      walker = new StackWalker(this.hProcess, thread.handle, this.threadContext(thread.handle), this.symbols!, this.encoding,
+      walker = new StackWalker(this.hProcess, thread.handle, this.regs.context(thread.handle), this.symbols!, this.encoding,
         this.encoding === 'wine' ? 'synthesized' : 'native');
       this.walkers.set(threadId, walker);
     }
@@ -402,7 +398,7 @@ export class DbghelpEngine implements Engine {
     const [frame] = this.stackFrames(threadId, frameIndex, 1).frames;
     if (!frame) throw new EngineError('noFrame', `Thread ${threadId} has no frame ${frameIndex}.`);
     const caller = frame.physicalIndex > 0;
-    const context = caller ? this.walkers.get(threadId)?.contextOf(frame.physicalIndex) : this.threadContext(thread.handle);
+    const context = caller ? this.walkers.get(threadId)?.contextOf(frame.physicalIndex) : this.regs.context(thread.handle);
     if (!context) throw new EngineError('noFrame', `The registers of frame ${frameIndex} could not be unwound.`);
     return { frame, thread: thread.handle, context, caller };
   }
@@ -460,7 +456,7 @@ export class DbghelpEngine implements Engine {
     // The whole tree: the debuggee and whatever it started.
     if (this.job) k32.TerminateJobObject(this.job, 1);
     if (this.hProcess) k32.TerminateProcess(this.hProcess, 1);
-    if (this.stepOver) this.finishStepOver(false);
+    if (this.regs.steppingOver !== undefined) this.regs.finishStepOver(false);
     if (this.pending) {
       k32.ContinueDebugEvent(this.pending.pid, this.pending.tid, DBG_CONTINUE);
       this.pending = undefined;
@@ -522,7 +518,7 @@ export class DbghelpEngine implements Engine {
       case DebugEventCode.EXIT_THREAD:
         // A thread that ends during its step over a breakpoint never
         // single-steps: release the threads the step-over suspended.
-        if (this.stepOver?.tid === ev.tid) this.finishStepOver(false);
+        if (this.regs.steppingOver === ev.tid) this.regs.finishStepOver(false);
         this.threadTable.delete(ev.tid);
         this.walkers.delete(ev.tid);
         this.emit({ type: 'thread', reason: 'exited', threadId: ev.tid });
@@ -555,10 +551,10 @@ export class DbghelpEngine implements Engine {
 
   private handleException(ev: Extract<DebugEvent, { code: 1 }>): Decision {
     const code = ev.exceptionCode >>> 0;
-    if (this.stepOver?.tid === ev.tid && code !== ExceptionCode.SINGLE_STEP) {
+    if (this.regs.steppingOver === ev.tid && code !== ExceptionCode.SINGLE_STEP) {
       // The instruction under the breakpoint raised an exception instead
       // of completing: the step-over is over, re-arm and release the others.
-      this.finishStepOver(true);
+      this.regs.finishStepOver(true);
     }
     if (code === ExceptionCode.BREAKPOINT || code === ExceptionCode.WX86_BREAKPOINT) {
       if (!this.loaderBreakpointSeen) {
@@ -569,18 +565,18 @@ export class DbghelpEngine implements Engine {
         return { stop: true, status: DBG_CONTINUE };
       }
       const owners = this.breakpoints?.ownersAt(ev.exceptionAddress) ?? [];
-      if (owners.length && this.stepOver && this.stepOver.tid !== ev.tid) {
+      if (owners.length && this.regs.steppingOver !== undefined && this.regs.steppingOver !== ev.tid) {
         // Hit at the same moment as the thread now stepping over a
         // breakpoint (its event was queued first). This thread is suspended
         // until the step ends; put it back on the int3 so it hits it again,
         // re-armed, once it runs.
-        this.rewindTo(ev.tid, ev.exceptionAddress);
+        this.regs.rewindTo(ev.tid, ev.exceptionAddress);
         return { stop: false, status: DBG_CONTINUE };
       }
-      if (!owners.length && this.isStaleBreakpoint(ev.exceptionAddress)) {
+      if (!owners.length && this.regs.isStaleBreakpoint(ev.exceptionAddress)) {
         // Hit before the breakpoint was removed, reported after: the
         // original instruction is back, so run it as if nothing happened.
-        this.rewindTo(ev.tid, ev.exceptionAddress);
+        this.regs.rewindTo(ev.tid, ev.exceptionAddress);
         return { stop: false, status: DBG_CONTINUE };
       }
       if (owners.includes(STEP_OWNER)) {
@@ -588,7 +584,7 @@ export class DbghelpEngine implements Engine {
         if (handled) return handled;
       }
       if (owners.length) {
-        this.rewindTo(ev.tid, ev.exceptionAddress);
+        this.regs.rewindTo(ev.tid, ev.exceptionAddress);
         const ids = owners.filter((o) => o !== STEP_OWNER);
         const hidden = hiddenAtBreakpoint(this.inlineFramesAt(ev.exceptionAddress), ev.exceptionAddress, this.table.askedBy(ids));
         if (hidden) this.hidden.set(ev.tid, hidden);
@@ -606,8 +602,8 @@ export class DbghelpEngine implements Engine {
       const watched = this.dataBreakpointHit(ev.tid);
       if (watched) return watched;
     }
-    if (code === ExceptionCode.SINGLE_STEP && this.stepOver && this.stepOver.tid === ev.tid) {
-      this.finishStepOver(false);
+    if (code === ExceptionCode.SINGLE_STEP && this.regs.steppingOver === ev.tid) {
+      this.regs.finishStepOver(false);
       if (this.stepper.thread === ev.tid) return this.stepper.onStepEvent(ev.tid);
       return { stop: false, status: DBG_CONTINUE };
     }
@@ -616,14 +612,14 @@ export class DbghelpEngine implements Engine {
     const userBreak = isInt3 || code === ExceptionCode.SINGLE_STEP;
     if (ev.firstChance && code !== ExceptionCode.SINGLE_STEP && !stopsOnFirstChance(code, this.exceptionFilters)) {
       // An int3 of the program's own that the user does not stop at is stepped over.
-      if (isInt3) this.setRipIfAt(ev.tid, ev.exceptionAddress, ev.exceptionAddress + 1n);
+      if (isInt3) this.regs.setRipIfAt(ev.tid, ev.exceptionAddress, ev.exceptionAddress + 1n);
       return { stop: false, status: isInt3 ? DBG_CONTINUE : DBG_EXCEPTION_NOT_HANDLED };
     }
     if (isInt3) {
       // Show the stop at the int3 itself, as WinDbg does (the thread's RIP
       // may already be past it), and step over it on resume.
-      this.rewindTo(ev.tid, ev.exceptionAddress);
-      this.programBreak = { tid: ev.tid, address: ev.exceptionAddress };
+      this.regs.rewindTo(ev.tid, ev.exceptionAddress);
+      this.regs.stoppedAtProgramBreak(ev.tid, ev.exceptionAddress);
     }
     const exception = {
       code,
@@ -640,47 +636,6 @@ export class DbghelpEngine implements Engine {
 
   private announceModule(info: { base: bigint; name: string; path: string; symbolStatus: string }): void {
     this.emit({ type: 'module', reason: 'new', id: hex(info.base), name: info.name, path: info.path, base: hex(info.base), symbolStatus: info.symbolStatus });
-  }
-
-  private threadContext(thread: Handle): Buffer {
-    const ctx = alignedBuffer(C.size, C.align);
-    ctx.writeUInt32LE(CONTEXT_FULL, C.ContextFlags);
-    check('GetThreadContext', k32.GetThreadContext(thread, ctx));
-    return ctx;
-  }
-
-  private setThreadContext(thread: Handle, ctx: Buffer): void {
-    check('SetThreadContext', k32.SetThreadContext(thread, ctx));
-  }
-
-  /** After our int3 the thread's RIP is one past it; put it back on the instruction. */
-  private rewindTo(tid: number, address: bigint): void {
-    const thread = this.threadTable.get(tid);
-    if (!thread) return;
-    const ctx = this.threadContext(thread.handle);
-    ctx.writeBigUInt64LE(address, C.Rip);
-    this.setThreadContext(thread.handle, ctx);
-  }
-
-  /**
-   * A thread resuming from one of our breakpoints must execute the real
-   * instruction first: restore it, single-step this thread alone (others
-   * suspended so they cannot run through the gap), then re-arm.
-   */
-  private beginStepOverIfAtBreakpoint(tid: number): void {
-    const thread = this.threadTable.get(tid);
-    if (!thread || !this.breakpoints) return;
-    const ctx = this.threadContext(thread.handle);
-    const rip = ctx.readBigUInt64LE(C.Rip);
-    if (!this.breakpoints.has(rip)) return;
-    this.breakpoints.disarm(rip);
-    ctx.writeUInt32LE(ctx.readUInt32LE(C.EFlags) | TRAP_FLAG, C.EFlags);
-    this.setThreadContext(thread.handle, ctx);
-    const suspended: Handle[] = [];
-    for (const [id, t] of this.threadTable) {
-      if (id !== tid && k32.SuspendThread(t.handle) !== 0xffffffff) suspended.push(t.handle);
-    }
-    this.stepOver = { tid, address: rip, suspended };
   }
 
   /** The physical frame `physicalIndex` of a thread's stack, walking only as far as it. */
@@ -710,52 +665,12 @@ export class DbghelpEngine implements Engine {
     const thread = this.threadTable.get(tid);
     const hits = thread ? this.table.dataHits(thread.handle) : [];
     if (!hits.length) return undefined;
-    if (this.stepOver?.tid === tid) this.finishStepOver(false);
+    if (this.regs.steppingOver === tid) this.regs.finishStepOver(false);
     this.stepper.cancel();
     return {
       stop: true, status: DBG_CONTINUE,
       report: () => this.emit({ type: 'stopped', reason: 'data breakpoint', threadId: tid, breakpointIds: hits.map((h) => h.id), description: hits.map((h) => h.description).join('; ') }),
     };
-  }
-
-  /** Moves the thread stopped at a program's int3 past it; true when it did. */
-  private skipProgramBreak(): boolean {
-    const brk = this.programBreak;
-    this.programBreak = undefined;
-    // Only if the thread still sits on it (the user may have moved it meanwhile).
-    return brk ? this.setRipIfAt(brk.tid, brk.address, brk.address + 1n) : false;
-  }
-
-  /** Moves a thread's RIP from `at` to `to`; nothing if it is elsewhere (Wine leaves it past an int3, Windows on it). True when moved. */
-  private setRipIfAt(tid: number, at: bigint, to: bigint): boolean {
-    const thread = this.threadTable.get(tid);
-    if (!thread) return false;
-    const ctx = this.threadContext(thread.handle);
-    if (ctx.readBigUInt64LE(C.Rip) !== at) return false;
-    ctx.writeBigUInt64LE(to, C.Rip);
-    this.setThreadContext(thread.handle, ctx);
-    return true;
-  }
-
-  /** `clearTrap`: the step ended some other way than its single-step trap, which would otherwise still fire. */
-  private finishStepOver(clearTrap: boolean): void {
-    const step = this.stepOver!;
-    this.stepOver = undefined;
-    this.breakpoints?.arm(step.address);
-    const thread = clearTrap ? this.threadTable.get(step.tid) : undefined;
-    if (thread) {
-      const ctx = this.threadContext(thread.handle);
-      ctx.writeUInt32LE(ctx.readUInt32LE(C.EFlags) & ~TRAP_FLAG, C.EFlags);
-      this.setThreadContext(thread.handle, ctx);
-    }
-    for (const h of step.suspended) k32.ResumeThread(h);
-  }
-
-  /** An int3 event at an address whose breakpoint is gone and whose original byte is back. */
-  private isStaleBreakpoint(address: bigint): boolean {
-    if (!this.breakpoints?.wasRemoved(address)) return false;
-    const now = readMemory(this.hProcess, address, 1);
-    return now.length === 1 && now[0] !== 0xcc;
   }
 
   forwardOutput(): void {

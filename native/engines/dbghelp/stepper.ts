@@ -19,9 +19,9 @@ import type { Decision } from './decision';
 import { decodeOne, type InstructionShape } from './instructions';
 import type { SoftwareBreakpoints } from './softwareBreakpoints';
 import type { SymbolSession } from './symbols';
+import { TRAP_FLAG } from './threadControl';
 
 const C = Layouts.CONTEXT;
-const TRAP_FLAG = 0x100;
 /** The owner id of the breakpoints stepping sets on return addresses. */
 export const STEP_OWNER = -1;
 /** A step that has run this many instructions stops, and says so. */
