@@ -32,6 +32,7 @@ export const ADAPTER_ERRORS = {
   cancelled: 1204,
   unknownVariables: 1205,
   cannotEvaluate: 1206,
+  unsupportedConvention: 1207,
 } as const;
 
 type AdapterError = keyof typeof ADAPTER_ERRORS;
@@ -73,6 +74,7 @@ export const errors = {
   unknownVariables: (reference: number) => new UserError('unknownVariables', `There are no variables ${reference} (they are forgotten when the program continues). Ask for the scopes again.`),
   cannotEvaluate: (expression: string, why: string) => new UserError('cannotEvaluate', `Cannot evaluate "${expression}": ${why}`),
   noStoppedThread: () => new UserError('noStoppedThread', 'The program has not stopped yet; there is nothing to evaluate in.'),
+  unsupportedConvention: (asked: string, use: string) => new UserError('unsupportedConvention', `This debugger cannot work with ${asked}. Use ${use}.`),
   unknownRequest: (command: string) => new UserError('unknownRequest', `Unknown request "${command}". This adapter does not implement it.`),
   malformedRequest: (command: string, problem: string) => new UserError('malformedRequest', `Malformed "${command}" request: ${problem} The request was ignored.`),
   notSupported: (command: string, advice?: string) => new UserError('notSupported', advice ?? `The "${command}" request is not supported by this debugger yet.`),

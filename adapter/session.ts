@@ -39,8 +39,7 @@ export class DbgengSession extends DebugSession {
     try {
       const screening = screenRequest(request, (command) => command === 'initialize' || isRouted(command));
       if (screening.kind === 'error') this.sendErrorResponse(response, screening.error.toMessage());
-      // The base class reads the client's conventions (lines, columns, paths) from initialize.
-      else if (request.command === 'initialize') super.dispatchRequest(request);
+      else if (request.command === 'initialize') this.initialize(request.arguments as DebugProtocol.InitializeRequestArguments | undefined, response);
       else void this.answer(request, response);
     } catch (e) {
       // Never unanswered: whatever went wrong, the client hears of it.
@@ -48,7 +47,18 @@ export class DbgengSession extends DebugSession {
     }
   }
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  /**
+   * initialize: the client's conventions, with the specification's defaults
+   * (native paths, lines and columns from 1) where it names none; the base
+   * class refused an initialize without pathFormat, which the specification
+   * makes optional. This adapter speaks native paths and 1-based lines and
+   * columns, and says so to a client that asks for anything else.
+   */
+  private initialize(args: DebugProtocol.InitializeRequestArguments | undefined, response: DebugProtocol.Response): void {
+    const refused = args?.pathFormat !== undefined && args.pathFormat !== 'path' ? errors.unsupportedConvention(`"pathFormat": "${args.pathFormat}"`, '"path" (native paths), or leave it out')
+      : args?.linesStartAt1 === false ? errors.unsupportedConvention('"linesStartAt1": false', 'true, or leave it out')
+        : args?.columnsStartAt1 === false ? errors.unsupportedConvention('"columnsStartAt1": false', 'true, or leave it out') : undefined;
+    if (refused) return this.sendErrorResponse(response, refused.toMessage());
     response.body = CAPABILITIES;
     this.sendResponse(response);
   }
