@@ -27,7 +27,7 @@ import { buildCommandLine, buildEnvironmentBlock } from '../win32/commandLine';
 import { getWineVersion } from '../win32/platform';
 import { check, k32 } from '../win32/kernel32';
 import { eventCallbacks, outputCallbacks, type CallbackObject } from './callbacks';
-import { ComError, ComPtr, describeHResult, readWideString } from './com';
+import { ComError, ComPtr, describeHResult } from './com';
 import { Disassembler } from './disassembly';
 import { FrameValues } from './frameValues';
 import { readVirtual, writeVirtual } from './memory';
@@ -37,15 +37,12 @@ import type { DbgengInterfaces } from './openDbgeng';
 import { Registers } from './registers';
 import { DEBUG_STATUS, HRESULT, Slots } from './slots';
 import { describeExceptionStop } from '../engines/exceptionNames';
-import { inlineSiteAddresses } from '../win32/inlineSites';
 import { framesBeginningAt, hiddenAtBreakpoint, type AskedFor } from '../engines/stopPosition';
-import { recordedSourceFiles } from '../win32/sourceFiles';
 import { codeSpots, inlineChainAt } from '../win32/codeSpots';
-import { SymbolLookup } from '../win32/symbolLookup';
-import { lowestPerCopy } from '../win32/lineCopies';
+import { SymbolQueries } from './symbolQueries';
 import { stepInTargets, type StepInTarget } from '../engines/stepInTargets';
 import { describeDataHit, MAX_WATCHES, noRegisterLeft, unwatchable, type DataWatch } from '../engines/dataWatch';
-import { ambiguityNote, sameSourceFile, unboundLineMessage } from '../engines/sourcePaths';
+import { ambiguityNote, unboundLineMessage } from '../engines/sourcePaths';
 
 /** Inline frames looked at, at most, for the frames a stop hides. */
 const MAX_INLINE_HERE = 16;
@@ -83,16 +80,8 @@ const DEBUG_END_PASSIVE = 0;
 const DEBUG_OUTCTL_THIS_CLIENT = 0;
 const LAUNCH_TIMEOUT_MS = 20_000;
 const FIRST_FETCH = 64;
-/** DEBUG_SYMBOL_SOURCE_ENTRY: 64 bytes (checked against Microsoft's dbgeng.h by the platform ABI test). */
-const SOURCE_ENTRY = { size: 64, Offset: 8, StartLine: 44 } as const;
-const DEBUG_GSEL_DEFAULT = 0;
-/** Also the addresses of a line inside inlined code (the inline sites' records). */
-const DEBUG_GSEL_INLINE_CALLSITE = 0x10;
-/** Copies of one line asked for at most: a line inlined into more places than this binds the first ones. */
-const MAX_LINE_COPIES = 256;
 /** dbgeng loads line information only with this symbol option (WinDbg turns it on; a bare client has it off). */
 const SYMOPT_LOAD_LINES = 0x10;
-const NAME_CHARS = 256;
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 
@@ -153,6 +142,8 @@ export class DbgengEngine implements Engine {
   private nextBreakpointId = 1;
   private exceptionFilters: ReadonlySet<string> = new Set(DEFAULT_FILTERS);
   private readonly values: FrameValues;
+  /** Names, lines, a line's and a function's copies, recorded files. */
+  private readonly names: SymbolQueries;
   private readonly regs: Registers;
   private readonly disassembler: Disassembler;
   private stepping?: Step;
@@ -198,8 +189,9 @@ export class DbgengEngine implements Engine {
       if (/^Unable to remove breakpoint\b/.test(text)) this.removingBreakpointsFromDeadProcess = true;
       if (this.exitCode === undefined && !this.removingBreakpointsFromDeadProcess) this.emit({ type: 'output', category: 'console', text });
     }, report('output'));
+    this.names = new SymbolQueries(dbg.symbols, () => this.modules.keys(), () => this.startQuietly(() => this.execute_('ld *')));
     this.values = new FrameValues(dbg.symbols, (threadId) => this.selectThread(threadId),
-      wineHostsMicrosoftDbgeng ? { isGlobal: (name) => this.offsetOfName(name).length > 0 } : undefined);
+      wineHostsMicrosoftDbgeng ? { isGlobal: (name) => this.names.offsetOfName(name).length > 0 } : undefined);
     this.regs = new Registers(dbg.registers);
     this.disassembler = new Disassembler(dbg.control);
     dbg.symbols.call(S.AddSymbolOptions, 'AddSymbolOptions', 'uint32_t options', SYMOPT_LOAD_LINES);
@@ -288,11 +280,11 @@ export class DbgengEngine implements Engine {
 
   stepInTargets(threadId: number, frameIndex: number): StepInTargetInfo[] {
     this.requireStopped('list the calls of its line');
-    if (frameIndex !== 0 || !this.processHandle) return [];
+    if (frameIndex !== 0 || !this.names.process) return [];
     const [top] = this.stackFrames(threadId, 0, 1).frames;
     if (!top?.line) return [];
     const pc = BigInt(top.instructionOffset);
-    const lookup = this.symbolLookup();
+    const lookup = this.names.lookupOf();
     const chain = inlineChainAt(lookup, pc);
     const hidden = this.hidden.get(threadId) ?? 0;
     const spots = codeSpots(lookup, pc, (a, n) => Buffer.from(readVirtual(this.dbg.dataSpaces, hex(a), n).data, 'base64'), (a) => {
@@ -364,7 +356,7 @@ export class DbgengEngine implements Engine {
       // 15 s). DebugBreakProcess, which Wine implements (the dbghelp engine
       // pauses with it), raises the break on a thread of its own, and dbgeng
       // reports it as the break instruction it is.
-      check('DebugBreakProcess', k32.DebugBreakProcess(this.processHandle));
+      check('DebugBreakProcess', k32.DebugBreakProcess(this.names.process));
       return;
     }
     this.dbg.control.call(C.SetInterrupt, 'SetInterrupt', 'uint32_t flags', DEBUG_INTERRUPT_ACTIVE);
@@ -454,7 +446,7 @@ export class DbgengEngine implements Engine {
   }
 
   resolveSymbol(address: string, inlineFrameContext: number): SymbolResolution {
-    const r = this.resolve(BigInt(address), inlineFrameContext >>> 0);
+    const r = this.names.resolve(BigInt(address), inlineFrameContext >>> 0);
     return { function: r.function, displacement: r.displacement, module: r.module, file: r.file, line: r.line, resolvedBy: r.resolvedBy };
   }
 
@@ -470,14 +462,14 @@ export class DbgengEngine implements Engine {
   /** Binds one source breakpoint (one dbgeng breakpoint per copy of the line: each inlined copy is one), or keeps it pending. */
   private bindLine(path: string, line: number, id: number): BoundBreakpoint {
     const key = path.toLowerCase();
-    const addresses = this.lineAddresses(path, line);
+    const addresses = this.names.lineAddresses(path, line);
     if (!addresses.length) {
       this.pendingLines.get(key)!.push({ id, path, line });
-      return { id, verified: false, line, addresses: [], message: unboundLineMessage(path, line, this.recordedSourceFiles(), true) };
+      return { id, verified: false, line, addresses: [], message: unboundLineMessage(path, line, this.names.recordedSourceFiles(), true) };
     }
     for (const address of addresses) this.sourceBps.get(key)!.push({ id, bp: this.addBreakpoint(id, address) });
     this.asked.set(id, { line });
-    return { id, verified: true, line, addresses: addresses.map(hex), message: ambiguityNote(path, this.recordedSourceFiles()) };
+    return { id, verified: true, line, addresses: addresses.map(hex), message: ambiguityNote(path, this.names.recordedSourceFiles()) };
   }
 
   /**
@@ -571,7 +563,7 @@ export class DbgengEngine implements Engine {
     if (!m) return undefined;
     const [, moduleName, fn] = m;
     const qualified = `${moduleName}!${fn}`;
-    if (this.offsetOfName(qualified).length > 0 || this.withSymbolsLoaded(() => this.inlineCopiesOf(qualified)).length === 0) return undefined;
+    if (this.names.offsetOfName(qualified).length > 0 || this.names.withSymbolsLoaded(() => this.names.inlineCopiesOf(qualified)).length === 0) return undefined;
     return `${qualified} exists only inlined. Under Wine, dbgeng's bp and bu on such a function end the debugger process, so this command was not run. Use "bm ${qualified}" (it binds every inlined copy) or a function breakpoint on ${fn}.\n`;
   }
 
@@ -620,7 +612,7 @@ export class DbgengEngine implements Engine {
 
   sourceLocations(addresses: string[]): SourceLocation[] {
     return addresses.map((address) => {
-      const r = this.resolve(BigInt(address), INLINE_FRAME_CONTEXT_IGNORE);
+      const r = this.names.resolve(BigInt(address), INLINE_FRAME_CONTEXT_IGNORE);
       return { address, function: r.function, module: r.module, file: r.file, line: r.line, inlineChain: [] };
     });
   }
@@ -662,31 +654,12 @@ export class DbgengEngine implements Engine {
     return names.map((name) => {
       const id = this.nextBreakpointId++;
       // Every copy, as WinDbg's `bm` binds them: the out-of-line one and each inlined one.
-      const addresses = this.withSymbolsLoaded(() => [...new Set([...this.offsetOfName(name), ...this.inlineCopiesOf(name)])]);
+      const addresses = this.names.withSymbolsLoaded(() => [...new Set([...this.names.offsetOfName(name), ...this.names.inlineCopiesOf(name)])]);
       if (addresses.length === 0) return { id, verified: false, line: 0, addresses: [], message: `No function "${name}" in the loaded modules.` };
       for (const address of addresses) this.functionBps.push({ id, bp: this.addBreakpoint(id, address) });
       this.asked.set(id, { function: name });
       return { id, verified: true, line: 0, addresses: addresses.map(hex) };
     });
-  }
-
-  /**
-   * The first address of each inlined copy of a function (`name` or
-   * `module!name`), from dbgeng's own dbghelp session (native/win32/inlineSites.ts):
-   * dbgeng's name look-ups (GetOffsetByNameWide) know only out-of-line code.
-   */
-  private inlineCopiesOf(name: string): bigint[] {
-    if (!this.processHandle) return [];
-    const bang = name.indexOf('!');
-    const [moduleMask, fn] = bang < 0 ? ['*', name] : [name.slice(0, bang), name.slice(bang + 1)];
-    return inlineSiteAddresses(this.processHandle, 0n, fn, moduleMask);
-  }
-
-  /** The out-of-line function of that name, if any (dbgeng searches only modules whose symbols are loaded). */
-  private offsetOfName(name: string): bigint[] {
-    const offset = [0n];
-    const hr = this.dbg.symbols.invoke(S.GetOffsetByNameWide, 'GetOffsetByNameWide', 'const char16_t *symbol, _Out_ uint64_t *offset', name, offset);
-    return hr >= 0 ? [BigInt(offset[0] as bigint)] : [];
   }
 
   terminate(): void {
@@ -725,18 +698,10 @@ export class DbgengEngine implements Engine {
   }
 
   private exitCode?: number;
-  /** dbgeng's handle of the debuggee, taken at the first break. */
-  private processHandle = 0n;
-  /** Names and lines from dbgeng's dbghelp session for processHandle (made on first use). */
-  private lookup?: SymbolLookup;
   /** dbgeng is taking breakpoints out of a process that has just died (its output is dropped). */
   private removingBreakpointsFromDeadProcess = false;
   /** The exception code of the stop the program is at, if it stopped for one (resume() passes it on or not). */
   private stoppedAtException: number | undefined;
-  /** `ld *` has run since the last module load: line look-ups have searched every module's symbols. */
-  private allSymbolsLoaded = false;
-  /** The loaded modules' recorded source files, asked once until a module or its symbols load or go. */
-  private recordedFiles?: string[];
   /** While a command runs for the console, its output is collected here. */
   private capture?: string[];
 
@@ -780,7 +745,7 @@ export class DbgengEngine implements Engine {
     // sites. An engine without it (the C double, an old dbgeng) has neither.
     const handle = [0n];
     const hr = this.dbg.sysobj.invoke(SO.GetCurrentProcessHandle, 'GetCurrentProcessHandle', '_Out_ uint64_t *handle', handle);
-    if (hr >= 0) this.processHandle = BigInt(handle[0] as bigint);
+    if (hr >= 0) this.names.process = BigInt(handle[0] as bigint);
     else if (this.wineHostsMicrosoftDbgeng) throw new ComError('IDebugSystemObjects::GetCurrentProcessHandle', hr);
   }
 
@@ -897,7 +862,7 @@ export class DbgengEngine implements Engine {
     const threadId = step.threadId;
     if (target.kind === 'inline' && hidden > 0) {
       const [top] = this.stackFrames(threadId, 0, 1).frames;
-      const chain = inlineChainAt(this.symbolLookup(), BigInt(top!.instructionOffset));
+      const chain = inlineChainAt(this.names.lookupOf(), BigInt(top!.instructionOffset));
       const level = chain.findIndex((s) => s.name === target.site.name && s.start === target.site.start);
       if (level >= chain.length - hidden) {
         this.hidden.set(threadId, chain.length - level - 1);
@@ -912,11 +877,6 @@ export class DbgengEngine implements Engine {
     this.stepping = step;
     this.setCodeLevel(DEBUG_LEVEL_SOURCE);
     this.run(DEBUG_STATUS.STEP_OVER);
-  }
-
-  /** dbghelp's names and lines on the session dbgeng keeps for its process. */
-  private symbolLookup(): SymbolLookup {
-    return this.lookup ??= new SymbolLookup(this.processHandle, false);
   }
 
   private addReturnBreakpoint(threadId: number, address: bigint): { engineId: number; bp: ComPtr } {
@@ -965,7 +925,7 @@ export class DbgengEngine implements Engine {
     const context = f.buf.readUInt32LE(at + FRAME.InlineFrameContext);
     let physicalIndex = 0;
     for (let i = 0; i < index; i++) if (!isInlineContext(f.buf.readUInt32LE(i * FRAME.size + FRAME.InlineFrameContext), 'windows')) physicalIndex++;
-    const r = this.resolve(pc, context);
+    const r = this.names.resolve(pc, context);
     const frame: RawFrame = {
       index,
       physicalIndex,
@@ -985,134 +945,6 @@ export class DbgengEngine implements Engine {
     };
     f.resolved.set(index, frame);
     return frame;
-  }
-
-  private resolve(pc: bigint, context: number) {
-    const inline = isInlineContext(context, 'windows');
-    const disp = [0n];
-    const read = (method: string, slot: number, signature: string, ...lead: unknown[]) =>
-      readWideString(`IDebugSymbols5::${method}`, NAME_CHARS, (buf, chars, needed) =>
-        this.dbg.symbols.invoke(slot, method, signature, ...lead, buf, chars, needed, disp));
-    let qualified: string | undefined;
-    try {
-      qualified = inline
-        ? read('GetNameByInlineContextWide', S.GetNameByInlineContextWide, 'uint64_t offset, uint32_t context, void *buf, uint32_t size, _Out_ uint32_t *needed, _Out_ uint64_t *displacement', pc, context)
-        : read('GetNameByOffsetWide', S.GetNameByOffsetWide, 'uint64_t offset, void *buf, uint32_t size, _Out_ uint32_t *needed, _Out_ uint64_t *displacement', pc);
-    } catch (e) {
-      if (!(e instanceof ComError)) throw e;
-    }
-    // A "displacement" past 2^63 is negative: the address lies before the
-    // nearest symbol dbgeng found (code of a static function the PDB has no
-    // name for, as mingw's CRT start-up). That name would be a lie: the
-    // frame goes by module+offset instead.
-    const bang = qualified?.indexOf('!') ?? -1;
-    const module = qualified && bang > 0 ? qualified.slice(0, bang) : undefined;
-    const named = qualified !== undefined && BigInt(disp[0] as bigint) < 1n << 63n;
-    const displacement = named ? Number(disp[0]) : undefined;
-    const line = [0];
-    let file: string | undefined;
-    try {
-      // The frame's own context gives its own line; by offset alone a line
-      // inside inlined code would be the inlinee's.
-      file = context !== INLINE_FRAME_CONTEXT_IGNORE
-        ? readWideString('IDebugSymbols5::GetLineByInlineContextWide', NAME_CHARS, (buf, chars, needed) =>
-          this.dbg.symbols.invoke(S.GetLineByInlineContextWide, 'GetLineByInlineContextWide',
-            'uint64_t offset, uint32_t context, _Out_ uint32_t *line, void *buf, uint32_t size, _Out_ uint32_t *needed, _Out_ uint64_t *displacement', pc, context, line, buf, chars, needed, disp))
-        : readWideString('IDebugSymbols5::GetLineByOffsetWide', NAME_CHARS, (buf, chars, needed) =>
-          this.dbg.symbols.invoke(S.GetLineByOffsetWide, 'GetLineByOffsetWide',
-            'uint64_t offset, _Out_ uint32_t *line, void *buf, uint32_t size, _Out_ uint32_t *needed, _Out_ uint64_t *displacement', pc, line, buf, chars, needed, disp));
-    } catch (e) {
-      if (!(e instanceof ComError)) throw e;
-    }
-    return {
-      inline,
-      module,
-      moduleBase: this.moduleBase(pc),
-      function: named ? qualified!.slice(bang + 1) : undefined,
-      displacement,
-      file,
-      line: file ? Number(line[0]) : undefined,
-      resolvedBy: !named ? 'none' as const : inline ? 'inlineContext' as const : 'offset' as const,
-    };
-  }
-
-  /** The base of the module holding an address (GetModuleByOffset), for module+offset names and module ids. */
-  private moduleBase(pc: bigint): string | undefined {
-    const base = [0n];
-    const hr = this.dbg.symbols.invoke(S.GetModuleByOffset, 'GetModuleByOffset', 'uint64_t offset, uint32_t start, _Out_ uint32_t *index, _Out_ uint64_t *base', pc, 0, [0], base);
-    return hr < 0 ? undefined : hex(BigInt(base[0] as bigint));
-  }
-
-  /**
-   * Every address where a line's code starts, inlined copies included.
-   * GetSourceEntriesByLineWide answers from the line tables by default, and
-   * from the inline sites' records with DEBUG_GSEL_INLINE_CALLSITE (a line
-   * that exists only inlined has no line-table row); the two together are
-   * every copy. The path is tried as given, then as the debug information
-   * may record it: a PDB written on Linux records "/home/u/a.c", which the
-   * adapter under Wine hands us as "Z:\\home\\u\\a.c". dbgeng defers symbol
-   * loading, and a deferred module's lines are not searched: when nothing is
-   * found, every module's symbols are loaded once (`ld *`) and it is asked again.
-   */
-  private lineAddresses(path: string, line: number): bigint[] {
-    // Every recorded file the path names: a bare "util.h" may name several, and binds in each.
-    const lookUp = () => {
-      const found = new Set<bigint>();
-      for (const file of this.recordedForms(path)) {
-        for (const flags of [DEBUG_GSEL_DEFAULT, DEBUG_GSEL_INLINE_CALLSITE]) {
-          for (const entry of this.sourceEntries(file, line, flags)) if (entry.line === line) found.add(entry.offset);
-        }
-      }
-      return this.processHandle ? lowestPerCopy(this.symbolLookup(), found) : [...found].sort((a, b) => (a < b ? -1 : 1));
-    };
-    return this.withSymbolsLoaded(lookUp);
-  }
-
-  /**
-   * Asks `lookUp`; if it finds nothing, loads every module's symbols once
-   * (`ld *`: dbgeng defers symbol loading, and a deferred module is not
-   * searched) and asks again.
-   */
-  private withSymbolsLoaded<T>(lookUp: () => T[]): T[] {
-    const found = lookUp();
-    if (found.length || this.allSymbolsLoaded) return found;
-    this.allSymbolsLoaded = true;
-    this.startQuietly(() => this.execute_('ld *'));
-    this.recordedFiles = undefined;
-    return lookUp();
-  }
-
-  /**
-   * The spellings under which the debug information may record `path`: as
-   * given; in Unix form, for a Z: path of a PDB written on Linux; and every
-   * recorded file it is the end of, whole components, any case and either
-   * separator ("sample.c", "src\\sample.c"), from dbgeng's own dbghelp
-   * session: dbgeng itself matches only whole paths.
-   */
-  private recordedForms(path: string): string[] {
-    const forms = [path];
-    if (/^[zZ]:\\/.test(path)) forms.push(path.slice(2).replace(/\\/g, '/'));
-    for (const recorded of this.recordedSourceFiles()) if (sameSourceFile(recorded, path) && !forms.includes(recorded)) forms.push(recorded);
-    return forms;
-  }
-
-  /** Every source file the loaded modules' debug information records, from dbgeng's own dbghelp session. */
-  private recordedSourceFiles(): string[] {
-    if (!this.processHandle) return [];
-    this.recordedFiles ??= [...this.modules.keys()].flatMap((base) => recordedSourceFiles(this.processHandle, base));
-    return this.recordedFiles;
-  }
-
-  private sourceEntries(file: string, line: number, flags: number): { offset: bigint; line: number }[] {
-    const entries = Buffer.alloc(SOURCE_ENTRY.size * MAX_LINE_COPIES);
-    const avail = [0];
-    const hr = this.dbg.symbols.invoke(S.GetSourceEntriesByLineWide, 'GetSourceEntriesByLineWide',
-      'uint32_t line, const char16_t *file, uint32_t flags, void *entries, uint32_t count, _Out_ uint32_t *avail', line, file, flags, entries, MAX_LINE_COPIES, avail);
-    if (hr < 0) return [];
-    return Array.from({ length: Math.min(Number(avail[0]), MAX_LINE_COPIES) }, (_, i) => ({
-      offset: entries.readBigUInt64LE(i * SOURCE_ENTRY.size + SOURCE_ENTRY.Offset),
-      line: entries.readUInt32LE(i * SOURCE_ENTRY.size + SOURCE_ENTRY.StartLine),
-    }));
   }
 
   private addBreakpoint(id: number, address: bigint): ComPtr {
@@ -1199,12 +1031,9 @@ export class DbgengEngine implements Engine {
   }
 
   private onModule(reason: 'new' | 'removed', name: string, path: string, base: bigint): number {
-    this.recordedFiles = undefined;
-    if (reason === 'new') {
-      this.modules.set(base, { name, path });
-      this.allSymbolsLoaded = false;
-    }
+    if (reason === 'new') this.modules.set(base, { name, path });
     else this.modules.delete(base);
+    this.names.modulesChanged(reason === 'new');
     const symbolStatus = reason === 'new' ? moduleSymbolStatus(this.dbg.symbols, base) : '';
     this.emit({ type: 'module', reason, id: hex(base), name, path, base: hex(base), symbolStatus });
     if (reason === 'new' && this.launched) this.bindPendingLines();
@@ -1214,7 +1043,7 @@ export class DbgengEngine implements Engine {
   /** A module's symbols loaded (dbgeng loads them when first needed): announce its new status. */
   private onSymbolsLoaded(flags: number, base: bigint): void {
     const m = this.modules.get(base);
-    if (flags & DEBUG_CSS_LOADS) this.recordedFiles = undefined;
+    if (flags & DEBUG_CSS_LOADS) this.names.symbolsLoaded();
     if (!(flags & DEBUG_CSS_LOADS) || !m) return;
     this.emit({ type: 'module', reason: 'new', id: hex(base), name: m.name, path: m.path, base: hex(base), symbolStatus: moduleSymbolStatus(this.dbg.symbols, base) });
   }
