@@ -32,7 +32,7 @@ import { Disassembler } from './disassembly';
 import { FrameValues } from './frameValues';
 import { readVirtual, writeVirtual } from './memory';
 import { DEBUG_CSS_LOADS, moduleSymbolStatus } from './modules';
-import { DUMP_BREAKPOINT_MESSAGE, dumpReadOnly, lastEventStop, openDumpFile } from './dumpTarget';
+import { dumpReadOnly, lastEventStop, openDumpFile } from './dumpTarget';
 import type { DbgengInterfaces } from './openDbgeng';
 import { Registers } from './registers';
 import { DEBUG_STATUS, HRESULT, Slots } from './slots';
@@ -40,9 +40,9 @@ import { describeExceptionStop } from '../engines/exceptionNames';
 import { framesBeginningAt, hiddenAtBreakpoint, type AskedFor } from '../engines/stopPosition';
 import { codeSpots, inlineChainAt } from '../win32/codeSpots';
 import { SymbolQueries } from './symbolQueries';
+import { DbgengBreakpoints, DEBUG_ANY_ID, DEBUG_BREAKPOINT_CODE, DEBUG_BREAKPOINT_ENABLED } from './breakpoints';
 import { stepInTargets, type StepInTarget } from '../engines/stepInTargets';
-import { describeDataHit, MAX_WATCHES, noRegisterLeft, unwatchable, type DataWatch } from '../engines/dataWatch';
-import { ambiguityNote, unboundLineMessage } from '../engines/sourcePaths';
+import type { DataWatch } from '../engines/dataWatch';
 
 /** Inline frames looked at, at most, for the frames a stop hides. */
 const MAX_INLINE_HERE = 16;
@@ -60,13 +60,6 @@ const FRAME = { size: 136, InstructionOffset: 0, ReturnOffset: 8, FrameOffset: 1
 const DEBUG_ONLY_THIS_PROCESS = 0x2;
 const DEBUG_ENGOPT_INITIAL_BREAK = 0x20;
 const DEBUG_ATTACH_DEFAULT = 0;
-const DEBUG_BREAKPOINT_CODE = 0;
-const DEBUG_BREAKPOINT_DATA = 1;
-/** SetDataParameters access bits (`ba r` and `ba w`). */
-const DEBUG_BREAK_READ = 1;
-const DEBUG_BREAK_WRITE = 2;
-const DEBUG_ANY_ID = 0xffffffff;
-const DEBUG_BREAKPOINT_ENABLED = 0x4;
 /** dbgeng deletes a one-shot breakpoint itself once it is hit. */
 const DEBUG_BREAKPOINT_ONE_SHOT = 0x10;
 const DEBUG_LEVEL_SOURCE = 0;
@@ -124,26 +117,16 @@ export class DbgengEngine implements Engine {
   private pendingStop?: Omit<PendingStop, 'threadId'>;
   private interruptRequested = false;
   private readonly stacks = new Map<number, Fetched>();
-  /** dbgeng breakpoint id -> our id, and our id -> the breakpoint. */
-  private readonly bpIds = new Map<number, number>();
-  private readonly sourceBps = new Map<string, { id: number; bp: ComPtr }[]>();
-  /** Source breakpoints that bound nowhere yet, by file (as sourceBps): bound when a module loads. */
-  private readonly pendingLines = new Map<string, { id: number; path: string; line: number }[]>();
-  private functionBps: { id: number; bp: ComPtr }[] = [];
-  /** Data breakpoints (`ba`), by dbgeng's id: ours, what is watched, and its value when last seen. */
-  private readonly dataBps = new Map<number, { id: number; bp: ComPtr; watch: DataWatch; last: Buffer }>();
-  /** What each of our breakpoints asked for, to decide where its stops show the user to be (native/engines/stopPosition.ts). */
-  private readonly asked = new Map<number, AskedFor>();
   /** Per thread: innermost inline frames not entered yet at this stop (hidden from the stack, entered by stepIn). */
   private readonly hidden = new Map<number, number>();
   /** The step-in targets listed at this stop, by id. */
   private readonly targets = new Map<number, { threadId: number; target: StepInTarget }>();
-  private instructionBps: { id: number; bp: ComPtr }[] = [];
-  private nextBreakpointId = 1;
   private exceptionFilters: ReadonlySet<string> = new Set(DEFAULT_FILTERS);
   private readonly values: FrameValues;
   /** Names, lines, a line's and a function's copies, recorded files. */
   private readonly names: SymbolQueries;
+  /** The user's breakpoints of every kind, under our ids. */
+  private readonly bps: DbgengBreakpoints;
   private readonly regs: Registers;
   private readonly disassembler: Disassembler;
   private stepping?: Step;
@@ -190,6 +173,7 @@ export class DbgengEngine implements Engine {
       if (this.exitCode === undefined && !this.removingBreakpointsFromDeadProcess) this.emit({ type: 'output', category: 'console', text });
     }, report('output'));
     this.names = new SymbolQueries(dbg.symbols, () => this.modules.keys(), () => this.startQuietly(() => this.execute_('ld *')));
+    this.bps = new DbgengBreakpoints({ control: dbg.control, dataSpaces: dbg.dataSpaces, names: this.names, dump: () => this.dump !== undefined, emit: (e) => this.emit(e) });
     this.values = new FrameValues(dbg.symbols, (threadId) => this.selectThread(threadId),
       wineHostsMicrosoftDbgeng ? { isGlobal: (name) => this.names.offsetOfName(name).length > 0 } : undefined);
     this.regs = new Registers(dbg.registers);
@@ -450,45 +434,6 @@ export class DbgengEngine implements Engine {
     return { function: r.function, displacement: r.displacement, module: r.module, file: r.file, line: r.line, resolvedBy: r.resolvedBy };
   }
 
-  setSourceBreakpoints(path: string, locations: BreakpointLocation[]): BoundBreakpoint[] {
-    if (this.dump) return locations.map((loc) => this.unsetInDump(loc.line));
-    const key = path.toLowerCase();
-    for (const old of this.sourceBps.get(key) ?? []) this.removeBreakpoint(old.bp);
-    this.sourceBps.set(key, []);
-    this.pendingLines.set(key, []);
-    return locations.map((loc) => this.bindLine(path, loc.line, this.nextBreakpointId++));
-  }
-
-  /** Binds one source breakpoint (one dbgeng breakpoint per copy of the line: each inlined copy is one), or keeps it pending. */
-  private bindLine(path: string, line: number, id: number): BoundBreakpoint {
-    const key = path.toLowerCase();
-    const addresses = this.names.lineAddresses(path, line);
-    if (!addresses.length) {
-      this.pendingLines.get(key)!.push({ id, path, line });
-      return { id, verified: false, line, addresses: [], message: unboundLineMessage(path, line, this.names.recordedSourceFiles(), true) };
-    }
-    for (const address of addresses) this.sourceBps.get(key)!.push({ id, bp: this.addBreakpoint(id, address) });
-    this.asked.set(id, { line });
-    return { id, verified: true, line, addresses: addresses.map(hex), message: ambiguityNote(path, this.names.recordedSourceFiles()) };
-  }
-
-  /**
-   * A module loaded: the pending source breakpoints that now have code bind,
-   * each announced by a `breakpoint` event (as WinDbg's deferred `bu`
-   * breakpoints resolve). Called from dbgeng's LoadModule callback, before
-   * the module runs any code.
-   */
-  private bindPendingLines(): void {
-    for (const [key, pending] of this.pendingLines) {
-      if (!pending.length) continue;
-      this.pendingLines.set(key, []);
-      for (const p of pending) {
-        const bound = this.bindLine(p.path, p.line, p.id);
-        if (bound.verified) this.emit({ type: 'breakpoint', reason: 'changed', breakpoint: bound });
-      }
-    }
-  }
-
   detach(): void {
     if (!this.launched || this.exited) return;
     if (this.dump) {
@@ -514,18 +459,6 @@ export class DbgengEngine implements Engine {
     this.values.forget();
     this.stacks.clear();
     return shown;
-  }
-
-  setInstructionBreakpoints(addresses: string[]): BoundBreakpoint[] {
-    if (this.dump) return addresses.map((a) => ({ ...this.unsetInDump(0), addresses: [a] }));
-    for (const old of this.instructionBps) this.removeBreakpoint(old.bp);
-    this.instructionBps = [];
-    return addresses.map((a) => {
-      const id = this.nextBreakpointId++;
-      const address = BigInt(a);
-      this.instructionBps.push({ id, bp: this.addBreakpoint(id, address) });
-      return { id, verified: true, line: 0, addresses: [hex(address)] };
-    });
   }
 
   loadedSources(): string[] {
@@ -617,49 +550,25 @@ export class DbgengEngine implements Engine {
     });
   }
 
-  setExceptionFilters(filters: string[]): void {
-    this.exceptionFilters = new Set(filters);
+  setSourceBreakpoints(path: string, locations: BreakpointLocation[]): BoundBreakpoint[] {
+    return this.bps.setSource(path, locations);
+  }
+
+  setFunctionBreakpoints(names: string[]): BoundBreakpoint[] {
+    return this.bps.setFunctions(names);
+  }
+
+  setInstructionBreakpoints(addresses: string[]): BoundBreakpoint[] {
+    return this.bps.setInstructions(addresses);
   }
 
   /** Data breakpoints as WinDbg's `ba w` / `ba r` (dbgeng arms the debug registers of every thread). */
   setDataBreakpoints(watches: DataWatch[]): BoundBreakpoint[] {
-    for (const [, d] of this.dataBps) this.removeBreakpoint(d.bp);
-    this.dataBps.clear();
-    return watches.map((watch): BoundBreakpoint => {
-      const id = this.nextBreakpointId++;
-      const why = this.dump ? 'this session is a crash dump, which never runs' : unwatchable(watch.address, watch.type)
-        ?? (this.dataBps.size >= MAX_WATCHES ? noRegisterLeft : undefined);
-      if (why) return { id, verified: false, line: 0, addresses: [], message: `Cannot watch ${watch.name}: ${why}.` };
-      const out = [0n];
-      this.dbg.control.call(C.AddBreakpoint2, 'AddBreakpoint2', 'uint32_t type, uint32_t desiredId, _Out_ void **bp', DEBUG_BREAKPOINT_DATA, DEBUG_ANY_ID, out);
-      const bp = new ComPtr(BigInt(out[0] as bigint), 'IDebugBreakpoint2', true);
-      bp.call(BP.SetDataParameters, 'SetDataParameters', 'uint32_t size, uint32_t access', watch.size, watch.access === 'write' ? DEBUG_BREAK_WRITE : DEBUG_BREAK_READ | DEBUG_BREAK_WRITE);
-      bp.call(BP.SetOffset, 'SetOffset', 'uint64_t offset', BigInt(watch.address));
-      bp.call(BP.AddFlags, 'AddFlags', 'uint32_t flags', DEBUG_BREAKPOINT_ENABLED);
-      const engineId = [0];
-      bp.call(BP.GetId, 'GetId', '_Out_ uint32_t *id', engineId);
-      this.dataBps.set(Number(engineId[0]), { id, bp, watch, last: this.watchedBytes(watch) });
-      return { id, verified: true, line: 0, addresses: [watch.address] };
-    });
+    return this.bps.setData(watches);
   }
 
-  private watchedBytes(watch: DataWatch): Buffer {
-    return Buffer.from(readVirtual(this.dbg.dataSpaces, watch.address, watch.size).data, 'base64');
-  }
-
-  setFunctionBreakpoints(names: string[]): BoundBreakpoint[] {
-    if (this.dump) return names.map(() => this.unsetInDump(0));
-    for (const old of this.functionBps) this.removeBreakpoint(old.bp);
-    this.functionBps = [];
-    return names.map((name) => {
-      const id = this.nextBreakpointId++;
-      // Every copy, as WinDbg's `bm` binds them: the out-of-line one and each inlined one.
-      const addresses = this.names.withSymbolsLoaded(() => [...new Set([...this.names.offsetOfName(name), ...this.names.inlineCopiesOf(name)])]);
-      if (addresses.length === 0) return { id, verified: false, line: 0, addresses: [], message: `No function "${name}" in the loaded modules.` };
-      for (const address of addresses) this.functionBps.push({ id, bp: this.addBreakpoint(id, address) });
-      this.asked.set(id, { function: name });
-      return { id, verified: true, line: 0, addresses: addresses.map(hex) };
-    });
+  setExceptionFilters(filters: string[]): void {
+    this.exceptionFilters = new Set(filters);
   }
 
   terminate(): void {
@@ -690,11 +599,6 @@ export class DbgengEngine implements Engine {
     this.stacks.clear();
     this.dbg.client.invoke(CL.EndSession, 'EndSession', 'uint32_t flags', DEBUG_END_PASSIVE);
     this.running = false;
-  }
-
-  /** A breakpoint asked for in a dump: never set, and the reason says why. */
-  private unsetInDump(line: number): BoundBreakpoint {
-    return { id: this.nextBreakpointId++, verified: false, line, addresses: [], message: DUMP_BREAKPOINT_MESSAGE };
   }
 
   private exitCode?: number;
@@ -820,7 +724,7 @@ export class DbgengEngine implements Engine {
     }));
     const pc = BigInt(top[0]?.instructionOffset ?? 0);
     // A step into a chosen call that reached it: that call on top, as a breakpoint on it would show.
-    const asked: AskedFor[] = target ? [{ function: target.label }] : (stop.breakpointIds ?? []).flatMap((id: number) => this.asked.get(id) ?? []);
+    const asked: AskedFor[] = target ? [{ function: target.label }] : this.bps.askedBy(stop.breakpointIds ?? []);
     const hidden = stop.reason === 'breakpoint' || target ? hiddenAtBreakpoint(inline, pc, asked) : framesBeginningAt(inline, pc);
     if (hidden) this.hidden.set(threadId, hidden);
   }
@@ -947,24 +851,6 @@ export class DbgengEngine implements Engine {
     return frame;
   }
 
-  private addBreakpoint(id: number, address: bigint): ComPtr {
-    const out = [0n];
-    this.dbg.control.call(C.AddBreakpoint2, 'AddBreakpoint2', 'uint32_t type, uint32_t desiredId, _Out_ void **bp', DEBUG_BREAKPOINT_CODE, DEBUG_ANY_ID, out);
-    const bp = new ComPtr(BigInt(out[0] as bigint), 'IDebugBreakpoint2', true);
-    bp.call(BP.SetOffset, 'SetOffset', 'uint64_t offset', address);
-    bp.call(BP.AddFlags, 'AddFlags', 'uint32_t flags', DEBUG_BREAKPOINT_ENABLED);
-    const engineId = [0];
-    bp.call(BP.GetId, 'GetId', '_Out_ uint32_t *id', engineId);
-    this.bpIds.set(Number(engineId[0]), id);
-    return bp;
-  }
-
-  private removeBreakpoint(bp: ComPtr): void {
-    const engineId = [0];
-    if (bp.invoke(BP.GetId, 'GetId', '_Out_ uint32_t *id', engineId) >= 0) this.bpIds.delete(Number(engineId[0]));
-    this.dbg.control.invoke(C.RemoveBreakpoint2, 'RemoveBreakpoint2', 'void *bp', bp.ptr);
-  }
-
   private onBreakpoint(bpPtr: bigint): number {
     const engineId = [0];
     new ComPtr(bpPtr, 'IDebugBreakpoint2', true).call(BP.GetId, 'GetId', '_Out_ uint32_t *id', engineId);
@@ -987,17 +873,7 @@ export class DbgengEngine implements Engine {
       this.pendingStop = { type: 'stopped', reason: 'step' };
       return DEBUG_STATUS.BREAK;
     }
-    const data = this.dataBps.get(Number(engineId[0]));
-    if (data) {
-      // After the access: the value as it is now, against the one last seen.
-      const now = this.watchedBytes(data.watch);
-      const description = describeDataHit(data.watch, data.last, now);
-      data.last = now;
-      this.pendingStop = { type: 'stopped', reason: 'data breakpoint', breakpointIds: [data.id], description };
-      return DEBUG_STATUS.BREAK;
-    }
-    const id = this.bpIds.get(Number(engineId[0]));
-    this.pendingStop = { type: 'stopped', reason: 'breakpoint', breakpointIds: id === undefined ? [] : [id] };
+    this.pendingStop = this.bps.stopFor(Number(engineId[0]));
     return DEBUG_STATUS.BREAK;
   }
 
@@ -1036,7 +912,7 @@ export class DbgengEngine implements Engine {
     this.names.modulesChanged(reason === 'new');
     const symbolStatus = reason === 'new' ? moduleSymbolStatus(this.dbg.symbols, base) : '';
     this.emit({ type: 'module', reason, id: hex(base), name, path, base: hex(base), symbolStatus });
-    if (reason === 'new' && this.launched) this.bindPendingLines();
+    if (reason === 'new' && this.launched) this.bps.bindPendingLines();
     return DEBUG_STATUS.NO_CHANGE;
   }
 
