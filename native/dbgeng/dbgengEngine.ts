@@ -30,7 +30,7 @@ import { eventCallbacks, outputCallbacks, type CallbackObject } from './callback
 import { ComError, ComPtr, describeHResult } from './com';
 import { Disassembler } from './disassembly';
 import { FrameValues } from './frameValues';
-import { readVirtual, writeVirtual } from './memory';
+import { readBytes, readVirtual, writeVirtual } from './memory';
 import { DEBUG_CSS_LOADS, moduleSymbolStatus } from './modules';
 import { dumpReadOnly, lastEventStop, openDumpFile } from './dumpTarget';
 import type { DbgengInterfaces } from './openDbgeng';
@@ -41,7 +41,7 @@ import { framesBeginningAt, hiddenAtBreakpoint, type AskedFor } from '../engines
 import { codeSpots, inlineChainAt } from '../win32/codeSpots';
 import { SymbolQueries } from './symbolQueries';
 import { DbgengBreakpoints, DEBUG_ANY_ID, DEBUG_BREAKPOINT_CODE, DEBUG_BREAKPOINT_ENABLED } from './breakpoints';
-import { stepInTargets, type StepInTarget } from '../engines/stepInTargets';
+import { enteredInPlace, ListedTargets, stepInTargets, type StepInTarget } from '../engines/stepInTargets';
 import type { DataWatch } from '../engines/dataWatch';
 
 /** Inline frames looked at, at most, for the frames a stop hides. */
@@ -119,8 +119,8 @@ export class DbgengEngine implements Engine {
   private readonly stacks = new Map<number, Fetched>();
   /** Per thread: innermost inline frames not entered yet at this stop (hidden from the stack, entered by stepIn). */
   private readonly hidden = new Map<number, number>();
-  /** The step-in targets listed at this stop, by id. */
-  private readonly targets = new Map<number, { threadId: number; target: StepInTarget }>();
+  /** The step-in targets listed at this stop. */
+  private readonly targets = new ListedTargets();
   private exceptionFilters: ReadonlySet<string> = new Set(DEFAULT_FILTERS);
   private readonly values: FrameValues;
   /** Names, lines, a line's and a function's copies, recorded files. */
@@ -271,15 +271,11 @@ export class DbgengEngine implements Engine {
     const lookup = this.names.lookupOf();
     const chain = inlineChainAt(lookup, pc);
     const hidden = this.hidden.get(threadId) ?? 0;
-    const spots = codeSpots(lookup, pc, (a, n) => Buffer.from(readVirtual(this.dbg.dataSpaces, hex(a), n).data, 'base64'), (a) => {
-      const b = Buffer.from(readVirtual(this.dbg.dataSpaces, hex(a), 8).data, 'base64');
+    const spots = codeSpots(lookup, pc, (a, n) => readBytes(this.dbg.dataSpaces, a, n), (a) => {
+      const b = readBytes(this.dbg.dataSpaces, a, 8);
       return b.length === 8 ? b.readBigUInt64LE(0) : undefined;
     });
-    return stepInTargets({ chain: chain.slice(0, chain.length - hidden), line: top.line }, spots).map((target) => {
-      const id = this.targets.size + 1;
-      this.targets.set(id, { threadId, target });
-      return { id, label: target.label, inline: target.kind === 'inline' };
-    });
+    return this.targets.add(threadId, stepInTargets({ chain: chain.slice(0, chain.length - hidden), line: top.line }, spots));
   }
 
   step(threadId: number, kind: 'in' | 'over' | 'out' | 'instruction', targetId?: number): void {
@@ -289,7 +285,7 @@ export class DbgengEngine implements Engine {
     const step: Step = { threadId, kind, steps: 0 };
     const hidden = this.hidden.get(threadId) ?? 0;
     if (targetId !== undefined) {
-      this.stepIntoTarget(step, this.stepTarget(threadId, kind, targetId), hidden);
+      this.stepIntoTarget(step, this.targets.chosen(threadId, kind, targetId), hidden);
       return;
     }
     if (kind === 'in' && hidden > 0) {
@@ -747,15 +743,6 @@ export class DbgengEngine implements Engine {
     return true;
   }
 
-  /** A step-in target listed at this stop for this thread. */
-  private stepTarget(threadId: number, kind: Step['kind'], targetId: number): StepInTarget {
-    const listed = this.targets.get(targetId);
-    if (kind !== 'in' || !listed || listed.threadId !== threadId) {
-      throw new EngineError('noStepTarget', `Step-in target ${targetId} is not one of this stop's for thread ${threadId}; list the line's targets again.`);
-    }
-    return listed.target;
-  }
-
   /**
    * Into a chosen call: a chosen inlined call that begins right here (not
    * entered yet) is entered without running anything; otherwise the line
@@ -766,10 +753,9 @@ export class DbgengEngine implements Engine {
     const threadId = step.threadId;
     if (target.kind === 'inline' && hidden > 0) {
       const [top] = this.stackFrames(threadId, 0, 1).frames;
-      const chain = inlineChainAt(this.names.lookupOf(), BigInt(top!.instructionOffset));
-      const level = chain.findIndex((s) => s.name === target.site.name && s.start === target.site.start);
-      if (level >= chain.length - hidden) {
-        this.hidden.set(threadId, chain.length - level - 1);
+      const stillHidden = enteredInPlace(inlineChainAt(this.names.lookupOf(), BigInt(top!.instructionOffset)), hidden, target);
+      if (stillHidden !== undefined) {
+        this.hidden.set(threadId, stillHidden);
         this.emit({ type: 'stopped', reason: 'step', threadId });
         return;
       }

@@ -16,6 +16,8 @@
  * start, a callee by its address), which is the order in which the code
  * runs them on straight-line code, the way Visual Studio lists them.
  */
+import type { StepInTargetInfo } from './engine';
+import { EngineError } from './engineError';
 import type { Site } from './stepping';
 
 /** One instruction of the function, as the target search needs it. */
@@ -73,4 +75,44 @@ export function stepInTargets(frame: TargetFrame, spots: CodeSpot[]): StepInTarg
     } else if (spot.call) add(`call:${spot.call.address}`, { kind: 'call', label: spot.call.name, address: spot.call.address });
   }
   return targets;
+}
+
+/**
+ * A chosen inlined call that begins right here, not entered yet (one of the
+ * `hidden` innermost frames of `chain`, outermost first), is entered
+ * without running anything: the inline frames left hidden then. Undefined
+ * when the target is not such a call (the step must run to it).
+ */
+export function enteredInPlace(chain: Site[], hidden: number, target: StepInTarget): number | undefined {
+  if (target.kind !== 'inline') return undefined;
+  const level = chain.findIndex((s) => sameSite(s, target.site));
+  return level >= 0 && level >= chain.length - hidden ? chain.length - level - 1 : undefined;
+}
+
+/** The targets listed at one stop, by the ids the client gets; they hold until the program runs. */
+export class ListedTargets {
+  private readonly listed = new Map<number, { threadId: number; target: StepInTarget }>();
+
+  /** Lists a thread's targets, each under a new id. */
+  add(threadId: number, targets: StepInTarget[]): StepInTargetInfo[] {
+    return targets.map((target) => {
+      const id = this.listed.size + 1;
+      this.listed.set(id, { threadId, target });
+      return { id, label: target.label, inline: target.kind === 'inline' };
+    });
+  }
+
+  /** The target a step into one asks for: listed at this stop, for this thread, and the step a stepIn. */
+  chosen(threadId: number, kind: string, targetId: number): StepInTarget {
+    const listed = this.listed.get(targetId);
+    if (kind !== 'in' || !listed || listed.threadId !== threadId) {
+      throw new EngineError('noStepTarget', `Step-in target ${targetId} is not one of this stop's for thread ${threadId}; list the line's targets again.`);
+    }
+    return listed.target;
+  }
+
+  /** The program runs: the ids are gone. */
+  clear(): void {
+    this.listed.clear();
+  }
 }

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { stepInTargets, type CodeSpot } from '../../native/engines/stepInTargets';
+import { enteredInPlace, ListedTargets, stepInTargets, type CodeSpot, type StepInTarget } from '../../native/engines/stepInTargets';
 
 const addTen = { name: 'add_ten', start: 0x14n };
 const twice = { name: 'twice', start: 0x20n };
@@ -51,5 +51,33 @@ describe('stepInTargets', () => {
     ];
     assert.deepEqual(stepInTargets({ chain: [addTen], line: 15 }, nested).map((t) => t.label), ['square']);
     assert.deepEqual(stepInTargets({ chain: [addTen], line: 16 }, nested).map((t) => t.label), ['log_value']);
+  });
+});
+
+describe('enteredInPlace', () => {
+  const chain = [addTen, square]; // square inlined into add_ten, both beginning here
+  const into = (site: typeof addTen): StepInTarget => ({ kind: 'inline', label: site.name, site, entries: [site.start] });
+  it('enters a hidden inlined call that begins here, leaving the deeper ones hidden', () => {
+    assert.equal(enteredInPlace(chain, 2, into(addTen)), 1);
+    assert.equal(enteredInPlace(chain, 2, into(square)), 0);
+  });
+  it('does not for a frame already entered, a call elsewhere, or an out-of-line call', () => {
+    assert.equal(enteredInPlace(chain, 1, into(addTen)), undefined);
+    assert.equal(enteredInPlace(chain, 2, into(twice)), undefined);
+    assert.equal(enteredInPlace(chain, 2, { kind: 'call', label: 'helper', address: 0x500n }), undefined);
+  });
+});
+
+describe('ListedTargets', () => {
+  it("gives each target an id that steps into it on that thread, until cleared", () => {
+    const listed = new ListedTargets();
+    const targets = stepInTargets({ chain: [], line: 35 }, spots);
+    const infos = listed.add(7, targets);
+    assert.deepEqual(infos.map((t) => [t.id, t.label, t.inline]), [[1, 'add_ten', true], [2, 'helper', false], [3, 'twice', true]]);
+    assert.equal(listed.chosen(7, 'in', 2), targets[1]);
+    assert.throws(() => listed.chosen(8, 'in', 2), /not one of this stop's for thread 8/);
+    assert.throws(() => listed.chosen(7, 'over', 2), /not one of this stop's/);
+    listed.clear();
+    assert.throws(() => listed.chosen(7, 'in', 2), /list the line's targets again/);
   });
 });

@@ -26,6 +26,7 @@ import { FrameValues, type FrameAt } from './frameValues';
 import type { StepKind } from '../stepping';
 import type { Decision } from './decision';
 import { STEP_OWNER, Stepper } from './stepper';
+import { inlineChainAt } from '../../win32/codeSpots';
 import { ThreadControl } from './threadControl';
 import { BreakpointTable } from './breakpointTable';
 import type { DataWatch } from '../dataWatch';
@@ -650,10 +651,9 @@ export class DbghelpEngine implements Engine {
   /** The inline frames at `pc`, innermost first, each with its copy's start and its line there (native/engines/stopPosition.ts). */
   private inlineFramesAt(pc: bigint): InlineFrameHere[] {
     const symbols = this.symbols!;
-    return symbols.inlineContextsAt(pc).map((c) => {
-      const n = symbols.nameByInlineContext(pc, c);
-      return { name: n?.name ?? '?', start: n ? pc - BigInt(n.displacement) : 0n, line: symbols.lineByInlineContext(pc, c)?.line };
-    });
+    const contexts = symbols.inlineContextsAt(pc);
+    // inlineChainAt is outermost first; contexts innermost first.
+    return inlineChainAt(symbols, pc, contexts).reverse().map((site, i) => ({ ...site, line: symbols.lineByInlineContext(pc, contexts[i]!)?.line }));
   }
 
   /**

@@ -10,7 +10,7 @@
 import type { EngineEvent, RawFrame, StackPage, StepInTargetInfo } from '../engine';
 import { EngineError } from '../engineError';
 import { StepPlan, type Position, type StepKind } from '../stepping';
-import { stepInTargets, type StepInTarget } from '../stepInTargets';
+import { enteredInPlace, ListedTargets, stepInTargets } from '../stepInTargets';
 import { codeSpots, inlineChainAt } from '../../win32/codeSpots';
 import { DBG_CONTINUE } from '../../win32/debugEvents';
 import { readMemory, type Handle } from '../../win32/kernel32';
@@ -51,8 +51,8 @@ export interface StepperHost {
 export class Stepper {
   /** The step under way. */
   private stepping?: { tid: number; plan: StepPlan; last?: InstructionShape; runTo?: { address: bigint; sp: bigint } };
-  /** The step-in targets listed at this stop, by id. */
-  private readonly targets = new Map<number, { threadId: number; target: StepInTarget }>();
+  /** The step-in targets listed at this stop. */
+  private readonly targets = new ListedTargets();
 
   constructor(private readonly host: StepperHost) {}
 
@@ -80,29 +80,22 @@ export class Stepper {
       const b = readMemory(this.host.process(), a, 8);
       return b.length === 8 ? b.readBigUInt64LE(0) : undefined;
     });
-    const found = stepInTargets({ chain: at.chain.slice(0, at.chain.length - hidden), line: top.line }, spots);
-    return found.map((target) => {
-      const id = this.targets.size + 1;
-      this.targets.set(id, { threadId, target });
-      return { id, label: target.label, inline: target.kind === 'inline' };
-    });
+    return this.targets.add(threadId, stepInTargets({ chain: at.chain.slice(0, at.chain.length - hidden), line: top.line }, spots));
   }
 
   step(threadId: number, kind: StepKind, targetId?: number): void {
     const thread = this.host.thread(threadId);
     if (!thread) throw new EngineError('noThread', `Thread ${threadId} does not exist (any more).`);
     if (!this.host.stopped()) throw new EngineError('notStopped', 'The program is running; pause it before stepping.');
-    const target = targetId === undefined ? undefined : this.stepTarget(threadId, kind, targetId);
+    const target = targetId === undefined ? undefined : this.targets.chosen(threadId, kind, targetId);
     const hidden = this.host.hidden.get(threadId) ?? 0;
     const at = this.position(thread.handle);
-    if (target?.kind === 'inline') {
+    const stillHidden = target && enteredInPlace(at.chain, hidden, target);
+    if (stillHidden !== undefined) {
       // The chosen inlined call begins right here, not entered yet: enter it without running anything.
-      const level = at.chain.findIndex((s) => s.name === target.site.name && s.start === target.site.start);
-      if (level >= at.chain.length - hidden) {
-        this.host.hidden.set(threadId, at.chain.length - level - 1);
-        this.host.emit({ type: 'stopped', reason: 'step', threadId });
-        return;
-      }
+      this.host.hidden.set(threadId, stillHidden);
+      this.host.emit({ type: 'stopped', reason: 'step', threadId });
+      return;
     }
     if (kind === 'in' && hidden > 0 && !target) {
       // At an inlined call site: step into the inline frame without running anything.
@@ -120,15 +113,6 @@ export class Stepper {
       this.prepareStep(threadId, at.pc);
     }
     this.host.resume();
-  }
-
-  /** A step-in target listed at this stop for this thread. */
-  private stepTarget(threadId: number, kind: StepKind, targetId: number): StepInTarget {
-    const listed = this.targets.get(targetId);
-    if (kind !== 'in' || !listed || listed.threadId !== threadId) {
-      throw new EngineError('noStepTarget', `Step-in target ${targetId} is not one of this stop's for thread ${threadId}; list the line's targets again.`);
-    }
-    return listed.target;
   }
 
   /** Where a thread is, for stepping decisions. */
