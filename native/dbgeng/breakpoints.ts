@@ -11,7 +11,7 @@ import { ambiguityNote, unboundLineMessage } from '../engines/sourcePaths';
 import type { AskedFor } from '../engines/stopPosition';
 import { ComPtr } from './com';
 import { DUMP_BREAKPOINT_MESSAGE } from './dumpTarget';
-import { readVirtual } from './memory';
+import { readBytes } from './memory';
 import { Slots } from './slots';
 import type { SymbolQueries } from './symbolQueries';
 
@@ -147,7 +147,7 @@ export class DbgengBreakpoints {
   }
 
   private watchedBytes(watch: DataWatch): Buffer {
-    return Buffer.from(readVirtual(this.host.dataSpaces, watch.address, watch.size).data, 'base64');
+    return readBytes(this.host.dataSpaces, watch.address, watch.size);
   }
 
   setFunctions(names: string[]): BoundBreakpoint[] {

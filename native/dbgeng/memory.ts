@@ -11,13 +11,18 @@ import { Slots } from './slots';
 
 const DS = Slots.IDebugDataSpaces4;
 
-export function readVirtual(dataSpaces: ComPtr, address: string, count: number): MemoryBlock {
-  if (count <= 0) return { address, data: '', unreadable: 0 };
+/** The bytes at `address` that can be read, up to `count` (fewer where readable memory ends). */
+export function readBytes(dataSpaces: ComPtr, address: bigint | string, count: number): Buffer {
+  if (count <= 0) return Buffer.alloc(0);
   const buf = Buffer.alloc(count);
   const read = [0];
   const hr = dataSpaces.invoke(DS.ReadVirtual, 'ReadVirtual', 'uint64_t offset, void *buf, uint32_t size, _Out_ uint32_t *read', BigInt(address), buf, count, read);
-  const got = hr < 0 ? 0 : Math.min(count, Number(read[0]));
-  return { address, data: buf.subarray(0, got).toString('base64'), unreadable: count - got };
+  return buf.subarray(0, hr < 0 ? 0 : Math.min(count, Number(read[0])));
+}
+
+export function readVirtual(dataSpaces: ComPtr, address: string, count: number): MemoryBlock {
+  const bytes = readBytes(dataSpaces, address, count);
+  return { address, data: bytes.toString('base64'), unreadable: Math.max(0, count) - bytes.length };
 }
 
 export function writeVirtual(dataSpaces: ComPtr, address: string, data: string): number {
