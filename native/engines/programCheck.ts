@@ -2,9 +2,18 @@
  * What CreateProcess would reject, turned into advice before anything runs.
  */
 import fs from 'node:fs';
+import type { LaunchParams } from './engine';
 import { EngineError } from './engineError';
 
-export function isDirectory(p: string): boolean {
+/** What a launch names (the program, the working directory) is there and can run. */
+export function checkLaunch(params: LaunchParams): void {
+  checkProgram(params.program);
+  if (params.cwd && !isDirectory(params.cwd)) {
+    throw new EngineError('badCwd', `The working directory "${params.cwd}" does not exist. Set "cwd" to an existing folder, or leave it out.`);
+  }
+}
+
+function isDirectory(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
   } catch {

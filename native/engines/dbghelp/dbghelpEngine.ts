@@ -5,56 +5,44 @@
  *
  * Everything here runs on the engine thread, synchronously. A debug event
  * either is handled and continued at once (module loads, thread starts), or
- * becomes a stop: it stays pending, unanswered, until resume().
+ * becomes a stop: it stays pending, unanswered, until resume(). This file
+ * is the debuggee's life (launch or attach, its events, the end); the
+ * modules beside it hold the rest: what an exception event means
+ * (exceptionEvents.ts), stacks (stacks.ts, stackWalker.ts), steps
+ * (stepper.ts), breakpoints (breakpointTable.ts), values (frameValues.ts),
+ * the threads' registers (threadControl.ts) and the symbols (symbols.ts).
  */
-import koffi from 'koffi';
 import type {
-  BoundBreakpoint, BreakpointLocation, DisassembledInstruction, Engine, EngineDescription, EngineThread, EventSink, LaunchParams, LaunchResult, MemoryBlock, RawFrame, RegisterValue, SourceLocation, StackPage, StepInTargetInfo, SymbolResolution, Variable,
+  BoundBreakpoint, BreakpointLocation, DisassembledInstruction, Engine, EngineDescription, EngineThread, EventSink, LaunchParams, LaunchResult, MemoryBlock, RegisterValue, SourceLocation, StackPage, StepInTargetInfo, SymbolResolution, Variable,
 } from '../engine';
-import { createDebuggee, drainPipe, setJobKillOnClose, type DebuggeeStart } from '../../win32/createDebuggee';
+import { createDebuggee, setJobKillOnClose, type DebuggeeStart } from '../../win32/createDebuggee';
 import { ERROR_INTERNAL_ERROR, LostStartError } from '../../win32/lostStarts';
-import {
-  DBG_CONTINUE, DBG_EXCEPTION_NOT_HANDLED, DebugEventCode, ExceptionCode, decodeDebugEvent, type DebugEvent,
-} from '../../win32/debugEvents';
-import { check, k32, readMemory, readRemoteString, systemMessage, writeMemory, type Handle } from '../../win32/kernel32';
+import { DBG_CONTINUE, DebugEventCode, decodeDebugEvent, type DebugEvent } from '../../win32/debugEvents';
+import { check, k32, readRemoteString, systemMessage, type Handle } from '../../win32/kernel32';
 import { Layouts } from '../../win32/layouts';
 import { getWineVersion } from '../../win32/platform';
 import { dbghelpIsWines } from '../../win32/moduleInfo';
+import { imagePath, threadDescription } from '../../win32/eventNames';
 import { SoftwareBreakpoints } from './softwareBreakpoints';
-import { StackWalker } from './stackWalker';
-import { FrameValues, type FrameAt } from './frameValues';
+import { FrameValues } from './frameValues';
+import { DbghelpStacks } from './stacks';
+import { ExceptionEvents } from './exceptionEvents';
 import type { StepKind } from '../stepping';
 import type { Decision } from './decision';
-import { STEP_OWNER, Stepper } from './stepper';
-import { inlineChainAt } from '../../win32/codeSpots';
+import { Stepper } from './stepper';
 import { ThreadControl } from './threadControl';
 import { BreakpointTable } from './breakpointTable';
 import type { DataWatch } from '../dataWatch';
 import { SymbolSession, closeQuietly } from './symbols';
+import { ProgramOutput } from './programOutput';
+import { readShown, writeShown } from './memory';
 import { EngineError } from '../engineError';
-import { checkProgram, isDirectory } from '../programCheck';
-import { DEFAULT_FILTERS, stopsOnFirstChance } from '../exceptionFilters';
+import { checkLaunch } from '../programCheck';
 import { isInlineContext } from '../inlineContext';
-import { describeExceptionStop } from '../exceptionNames';
-import { hiddenAtBreakpoint, type InlineFrameHere } from '../stopPosition';
 
-/** The most one readMemory request reads (VS Code's memory view asks for pages). */
-const MAX_MEMORY_REQUEST = 1 << 20;
 const ERROR_SEM_TIMEOUT = 121;
 const LAUNCH_TIMEOUT_MS = 20_000;
 const EXIT_TIMEOUT_MS = 10_000;
-/**
- * A stackFrames request walks at most this long before answering "pending"
- * (the walk resumes on the next request), so a stack of a million frames
- * never holds the engine thread: terminate, pause and disconnect are
- * served between slices.
- */
-const WALK_SLICE_MS = 200;
-/** Frames walked between two looks at the clock. */
-const WALK_STEP = 64;
-
-
-
 
 interface ThreadRecord { handle: Handle; name: string }
 
@@ -67,45 +55,47 @@ export class DbghelpEngine implements Engine {
   private pid = 0;
   private hProcess: Handle = 0n;
   private mainThreadId = 0;
-  private outputPipe: Handle = 0n;
+  /** What the program writes to stdout and stderr. */
+  private readonly output = new ProgramOutput((event) => this.emit(event));
   /** The job holding the debuggee and its children (0 without one). */
   private job: Handle = 0n;
   /** True once we end the debuggee ourselves (its children go with it). */
   private terminating = false;
   private readonly threadTable = new Map<number, ThreadRecord>();
+  /** Wine's dbghelp encodes inline contexts its own way (and has quirks the walker works around); Microsoft's, under Wine too, does not. */
+  private readonly encoding = dbghelpIsWines() ? 'wine' as const : 'windows' as const;
   private symbols?: SymbolSession;
   private breakpoints?: SoftwareBreakpoints;
   /** Every breakpoint the user set (source, function, instruction, data), bound where the symbols say. */
   private readonly table = new BreakpointTable({
-    process: () => this.hProcess,
-    symbols: () => this.symbols,
-    breakpoints: () => this.breakpoints,
-    emit: (event) => this.emit(event),
+    process: () => this.hProcess, symbols: () => this.symbols, breakpoints: () => this.breakpoints, emit: (event) => this.emit(event),
   });
   private pending?: { pid: number; tid: number; status: number };
   /** The threads' registers, and the step over an int3 of ours a resuming thread needs. */
   private readonly regs = new ThreadControl({
-    process: () => this.hProcess,
-    thread: (tid) => this.threadTable.get(tid),
-    threads: () => this.threadTable,
-    breakpoints: () => this.breakpoints,
+    process: () => this.hProcess, thread: (tid) => this.threadTable.get(tid), threads: () => this.threadTable, breakpoints: () => this.breakpoints,
   });
-  private readonly walkers = new Map<number, StackWalker>();
+  /** The stop's call stacks, and the inline frames it has not entered yet. */
+  private readonly stacks: DbghelpStacks = new DbghelpStacks({
+    process: () => this.hProcess,
+    symbols: () => this.symbols!,
+    encoding: this.encoding,
+    running: () => this.running,
+    thread: (threadId) => this.threadTable.get(threadId),
+    context: (thread) => this.regs.context(thread),
+  });
   private readonly eventBuf = Buffer.alloc(Layouts.DEBUG_EVENT.size);
-  private loaderBreakpointSeen = false;
   private attached = false;
-  /** Per thread: innermost inline frames hidden at this stop (a step stopped at their call site). */
-  private readonly hidden = new Map<number, number>();
   /** Stepping, Step Into Target included: the steps' events are decided there. */
   private readonly stepper = new Stepper({
     process: () => this.hProcess,
     symbols: () => this.symbols!,
     breakpoints: () => this.breakpoints,
-    hidden: this.hidden,
+    hidden: this.stacks.hidden,
     thread: (threadId) => this.threadTable.get(threadId),
     stopped: () => !this.running && !!this.pending,
     stackFrames: (threadId, start, count) => this.stackFrames(threadId, start, count),
-    firstFrameOf: (threadId, physicalIndex) => this.firstFrameOf(threadId, physicalIndex),
+    firstFrameOf: (threadId, physicalIndex) => this.stacks.firstFrameOf(threadId, physicalIndex),
     threadContext: (thread) => this.regs.context(thread),
     setThreadContext: (thread, ctx) => this.regs.setContext(thread, ctx),
     rewindTo: (threadId, address) => this.regs.rewindTo(threadId, address),
@@ -118,26 +108,31 @@ export class DbghelpEngine implements Engine {
     process: () => this.hProcess,
     running: () => this.running,
     breakpoints: () => this.breakpoints,
-    frameAt: (threadId, frameIndex) => this.frameAt(threadId, frameIndex),
+    frameAt: (threadId, frameIndex) => this.stacks.frameAt(threadId, frameIndex),
     threadContext: (thread) => this.regs.context(thread),
     setThreadContext: (thread, ctx) => this.regs.setContext(thread, ctx),
-    registersChanged: (threadId) => this.walkers.delete(threadId),
+    registersChanged: (threadId) => this.stacks.forgetThread(threadId),
   });
-  private exceptionFilters: ReadonlySet<string> = new Set(DEFAULT_FILTERS);
-  private pauseRequested = false;
+  /** What the exception events mean: breakpoints, steps, the pause's break-in, the program's own exceptions. */
+  private readonly exceptions = new ExceptionEvents({
+    regs: this.regs,
+    stepper: this.stepper,
+    table: this.table,
+    stacks: this.stacks,
+    breakpoints: () => this.breakpoints,
+    symbols: () => this.symbols!,
+    thread: (threadId) => this.threadTable.get(threadId),
+    mainThreadId: () => this.mainThreadId,
+    emit: (event) => this.emit(event),
+  });
   private exited = false;
-  /** Wine's dbghelp encodes inline contexts its own way (and has quirks the walker works around); Microsoft's, under Wine too, does not. */
-  private readonly encoding = dbghelpIsWines() ? 'wine' as const : 'windows' as const;
 
   /** `reason`: why this engine serves the session, for the user. */
   constructor(private readonly emit: EventSink, private readonly reason = 'dbghelp engine') {}
 
   launch(params: LaunchParams): LaunchResult {
     if (this.pid) throw new EngineError('alreadyLaunched', 'This session already has a debuggee.');
-    checkProgram(params.program);
-    if (params.cwd && !isDirectory(params.cwd)) {
-      throw new EngineError('badCwd', `The working directory "${params.cwd}" does not exist. Set "cwd" to an existing folder, or leave it out.`);
-    }
+    checkLaunch(params);
     let started: DebuggeeStart;
     try {
       started = createDebuggee(params.program, params.args, params.cwd, params.env);
@@ -150,7 +145,7 @@ export class DbghelpEngine implements Engine {
     }
     this.pid = started.processId;
     this.mainThreadId = started.threadId;
-    this.outputPipe = started.outputPipe;
+    this.output.attach(started.outputPipe);
     this.job = started.job;
     // If the adapter dies, the system kills the debuggee rather than leave it orphaned.
     k32.DebugSetProcessKillOnExit(1);
@@ -203,7 +198,7 @@ export class DbghelpEngine implements Engine {
   private runToFirstBreak(timedOut: () => EngineError, exited: () => EngineError): void {
     this.running = true;
     const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
-    while (!this.loaderBreakpointSeen && !this.exited) {
+    while (!this.exceptions.loaderBreakpointSeen && !this.exited) {
       if (Date.now() > deadline) throw timedOut();
       this.poll(100);
     }
@@ -237,10 +232,9 @@ export class DbghelpEngine implements Engine {
 
   resume(): void {
     if (!this.pending || this.exited) return;
-    this.walkers.clear();
+    this.stacks.forget();
     this.values.forget();
     const { pid, tid, status } = this.pending;
-    this.hidden.clear();
     this.stepper.forgetTargets();
     // Past a program's own int3 the thread is somewhere it was not shown
     // to be: a breakpoint of ours there has not been hit yet, so it must
@@ -256,12 +250,12 @@ export class DbghelpEngine implements Engine {
 
   pause(): void {
     if (!this.running || this.exited || !this.hProcess) return;
-    this.pauseRequested = true;
+    this.exceptions.pauseRequested = true;
     check('DebugBreakProcess', k32.DebugBreakProcess(this.hProcess));
   }
 
   poll(ms: number): boolean {
-    this.pumpOutput();
+    this.output.pump();
     if (!k32.WaitForDebugEvent(this.eventBuf, ms)) {
       const err = k32.GetLastError();
       if (err !== ERROR_SEM_TIMEOUT && err !== 0) check('WaitForDebugEvent', false);
@@ -285,7 +279,7 @@ export class DbghelpEngine implements Engine {
       this.running = false;
       this.regs.forgetStepOver();
       this.releaseJob();
-      this.pumpOutput();
+      this.output.pump();
       this.emit({ type: 'exited', exitCode: ev.exitCode });
       return true;
     }
@@ -299,7 +293,7 @@ export class DbghelpEngine implements Engine {
     this.running = false;
     // What the program wrote before it stopped (its last words before a
     // crash, say) is told before the stop.
-    this.pumpOutput();
+    this.output.pump();
     decision.report?.();
     return true;
   }
@@ -329,14 +323,7 @@ export class DbghelpEngine implements Engine {
   }
 
   loadedSources(): string[] {
-    const symbols = this.symbols;
-    if (!symbols) return [];
-    const files = new Set<string>();
-    for (const m of symbols.allModules()) {
-      if (/[\\/](windows[\\/]system32|wine)[\\/]/i.test(m.path)) continue;
-      for (const f of symbols.sourceFiles(m.base)) files.add(f);
-    }
-    return [...files];
+    return this.symbols?.programSourceFiles() ?? [];
   }
 
   registers(threadId: number, frameIndex = 0): RegisterValue[] {
@@ -352,28 +339,7 @@ export class DbghelpEngine implements Engine {
   }
 
   stackFrames(threadId: number, start: number, count: number): StackPage {
-    const thread = this.threadTable.get(threadId);
-    if (!thread) throw new EngineError('noThread', `Thread ${threadId} does not exist (any more).`);
-    if (this.running) throw new EngineError('notStopped', 'The program is running; pause it to see its call stack.');
-    let walker = this.walkers.get(threadId);
-    if (!walker) {
-      walker = new StackWalker(this.hProcess, thread.handle, this.regs.context(thread.handle), this.symbols!, this.encoding,
-        this.encoding === 'wine' ? 'synthesized' : 'native');
-      this.walkers.set(threadId, walker);
-    }
-    // Walk toward the page in slices; answer "pending" when out of time.
-    const target = start + count + (this.hidden.get(threadId) ?? 0);
-    const deadline = Date.now() + WALK_SLICE_MS;
-    while (!walker.done && walker.walkedCount < target) {
-      if (Date.now() >= deadline) return { frames: [], complete: false, pending: true };
-      walker.page(Math.min(target, walker.walkedCount + WALK_STEP), 0);
-    }
-    // Inline frames "not entered yet" (a step stopped at their call site) are not shown.
-    const hidden = this.hidden.get(threadId) ?? 0;
-    const page = walker.page(start + hidden, count);
-    const frames = hidden ? page.map((f) => ({ ...f, index: f.index - hidden })) : page;
-    const complete = walker.done && start + hidden + count >= walker.walkedCount;
-    return { frames, complete, totalFrames: walker.done ? walker.walkedCount - hidden : undefined };
+    return this.stacks.page(threadId, start, count);
   }
 
   children(handle: number, start?: number, count?: number): Variable[] {
@@ -392,51 +358,25 @@ export class DbghelpEngine implements Engine {
     return this.values.variables(threadId, frameIndex);
   }
 
-  /** A frame, its thread, and the register context its variables are read with (its own, for a caller frame). */
-  private frameAt(threadId: number, frameIndex: number): FrameAt {
-    const thread = this.threadTable.get(threadId);
-    if (!thread) throw new EngineError('noThread', `Thread ${threadId} does not exist (any more).`);
-    const [frame] = this.stackFrames(threadId, frameIndex, 1).frames;
-    if (!frame) throw new EngineError('noFrame', `Thread ${threadId} has no frame ${frameIndex}.`);
-    const caller = frame.physicalIndex > 0;
-    const context = caller ? this.walkers.get(threadId)?.contextOf(frame.physicalIndex) : this.regs.context(thread.handle);
-    if (!context) throw new EngineError('noFrame', `The registers of frame ${frameIndex} could not be unwound.`);
-    return { frame, thread: thread.handle, context, caller };
-  }
-
   execute(_command: string): string {
     throw new EngineError('unsupported', 'The dbghelp engine has no command interpreter of its own; the adapter answers its WinDbg commands.');
   }
 
   readMemory(address: string, count: number): MemoryBlock {
     if (!this.hProcess || this.exited) throw new EngineError('notLaunched', 'There is no program to read memory from.');
-    const at = BigInt(address);
-    const size = Math.max(0, Math.min(count, MAX_MEMORY_REQUEST));
-    const bytes = readMemory(this.hProcess, at, size);
-    const shown = this.breakpoints ? this.breakpoints.unpatch(at, bytes) : bytes;
-    return { address: hex(at), data: shown.toString('base64'), unreadable: size - bytes.length };
+    return readShown(this.hProcess, this.breakpoints, address, count);
   }
 
   writeMemory(address: string, data: string): number {
     if (!this.hProcess || this.exited) throw new EngineError('notLaunched', 'There is no program to write memory to.');
     if (this.running) throw new EngineError('notStopped', 'The program is running; pause it to write memory.');
-    const at = BigInt(address);
-    const bytes = Buffer.from(data, 'base64');
-    writeMemory(this.hProcess, at, bytes);
-    this.breakpoints?.afterWrite(at, bytes);
-    return bytes.length;
+    return writeShown(this.hProcess, this.breakpoints, address, data);
   }
 
   sourceLocations(addresses: string[]): SourceLocation[] {
     const symbols = this.symbols;
     if (!symbols) throw new EngineError('notLaunched', 'No program is loaded.');
-    return addresses.map((address) => {
-      const pc = BigInt(address);
-      const contexts = symbols.inlineContextsAt(pc);
-      const chain = contexts.map((ctx) => symbols.nameByInlineContext(pc, ctx)?.name ?? '?');
-      const line = contexts.length ? symbols.lineByInlineContext(pc, contexts[0]!) : symbols.lineByOffset(pc);
-      return { address: hex(pc), function: symbols.nameByOffset(pc)?.name, module: symbols.moduleAt(pc)?.name, file: line?.file, line: line?.line, inlineChain: chain };
-    });
+    return addresses.map((address) => ({ address: hex(BigInt(address)), ...symbols.sourceLocation(BigInt(address)) }));
   }
 
   stepInTargets(threadId: number, frameIndex: number): StepInTargetInfo[] {
@@ -448,7 +388,7 @@ export class DbghelpEngine implements Engine {
   }
 
   setExceptionFilters(filters: string[]): void {
-    this.exceptionFilters = new Set(filters);
+    this.exceptions.exceptionFilters = new Set(filters);
   }
 
   terminate(): void {
@@ -480,8 +420,7 @@ export class DbghelpEngine implements Engine {
     else this.terminate();
     this.releaseJob();
     this.symbols?.dispose();
-    closeQuietly(this.outputPipe);
-    this.outputPipe = 0n;
+    this.output.close();
   }
 
   /**
@@ -505,7 +444,7 @@ export class DbghelpEngine implements Engine {
         this.mainThreadId = ev.tid;
         this.symbols = new SymbolSession(ev.hProcess, this.encoding === 'wine');
         this.breakpoints = new SoftwareBreakpoints(ev.hProcess);
-        const path = fileNameOfHandle(ev.hFile) || readRemoteString(ev.hProcess, this.pointerAt(ev.imageNamePtr), ev.unicode);
+        const path = imagePath(ev.hProcess, ev.hFile, ev.imageNamePtr, ev.unicode);
         this.announceModule(this.symbols.loadModule(ev.hFile, path, ev.imageBase));
         closeQuietly(ev.hFile);
         this.emit({ type: 'thread', reason: 'started', threadId: ev.tid });
@@ -521,11 +460,11 @@ export class DbghelpEngine implements Engine {
         // single-steps: release the threads the step-over suspended.
         if (this.regs.steppingOver === ev.tid) this.regs.finishStepOver(false);
         this.threadTable.delete(ev.tid);
-        this.walkers.delete(ev.tid);
+        this.stacks.forgetThread(ev.tid);
         this.emit({ type: 'thread', reason: 'exited', threadId: ev.tid });
         return go;
       case DebugEventCode.LOAD_DLL: {
-        const path = fileNameOfHandle(ev.hFile) || readRemoteString(this.hProcess, this.pointerAt(ev.imageNamePtr), ev.unicode);
+        const path = imagePath(this.hProcess, ev.hFile, ev.imageNamePtr, ev.unicode);
         if (this.symbols) this.announceModule(this.symbols.loadModule(ev.hFile, path, ev.base));
         closeQuietly(ev.hFile);
         this.table.rebindUnverified();
@@ -544,174 +483,17 @@ export class DbghelpEngine implements Engine {
         return go;
       }
       case DebugEventCode.EXCEPTION:
-        return this.handleException(ev);
+        return this.exceptions.decide(ev);
       default:
         return go;
     }
-  }
-
-  private handleException(ev: Extract<DebugEvent, { code: 1 }>): Decision {
-    const code = ev.exceptionCode >>> 0;
-    if (this.regs.steppingOver === ev.tid && code !== ExceptionCode.SINGLE_STEP) {
-      // The instruction under the breakpoint raised an exception instead
-      // of completing: the step-over is over, re-arm and release the others.
-      this.regs.finishStepOver(true);
-    }
-    if (code === ExceptionCode.BREAKPOINT || code === ExceptionCode.WX86_BREAKPOINT) {
-      if (!this.loaderBreakpointSeen) {
-        // The loader's breakpoint: the image and its static imports are
-        // mapped, so breakpoints can bind. Stop here without telling the
-        // user; configurationDone decides whether this is a visible entry stop.
-        this.loaderBreakpointSeen = true;
-        return { stop: true, status: DBG_CONTINUE };
-      }
-      const owners = this.breakpoints?.ownersAt(ev.exceptionAddress) ?? [];
-      if (owners.length && this.regs.steppingOver !== undefined && this.regs.steppingOver !== ev.tid) {
-        // Hit at the same moment as the thread now stepping over a
-        // breakpoint (its event was queued first). This thread is suspended
-        // until the step ends; put it back on the int3 so it hits it again,
-        // re-armed, once it runs.
-        this.regs.rewindTo(ev.tid, ev.exceptionAddress);
-        return { stop: false, status: DBG_CONTINUE };
-      }
-      if (!owners.length && this.regs.isStaleBreakpoint(ev.exceptionAddress)) {
-        // Hit before the breakpoint was removed, reported after: the
-        // original instruction is back, so run it as if nothing happened.
-        this.regs.rewindTo(ev.tid, ev.exceptionAddress);
-        return { stop: false, status: DBG_CONTINUE };
-      }
-      if (owners.includes(STEP_OWNER)) {
-        const handled = this.stepper.onReturnBreakpoint(ev.tid, ev.exceptionAddress, owners);
-        if (handled) return handled;
-      }
-      if (owners.length) {
-        this.regs.rewindTo(ev.tid, ev.exceptionAddress);
-        const ids = owners.filter((o) => o !== STEP_OWNER);
-        const hidden = hiddenAtBreakpoint(this.inlineFramesAt(ev.exceptionAddress), ev.exceptionAddress, this.table.askedBy(ids));
-        if (hidden) this.hidden.set(ev.tid, hidden);
-        return { stop: true, status: DBG_CONTINUE, report: () => this.emit({ type: 'stopped', reason: 'breakpoint', threadId: ev.tid, breakpointIds: ids }) };
-      }
-      if (this.pauseRequested) {
-        // DebugBreakProcess runs the int3 on a thread of its own; the user
-        // cares about their program's threads, so report the main thread.
-        this.pauseRequested = false;
-        const threadId = this.threadTable.has(this.mainThreadId) ? this.mainThreadId : ev.tid;
-        return { stop: true, status: DBG_CONTINUE, report: () => this.emit({ type: 'stopped', reason: 'pause', threadId }) };
-      }
-    }
-    if (code === ExceptionCode.SINGLE_STEP) {
-      const watched = this.dataBreakpointHit(ev.tid);
-      if (watched) return watched;
-    }
-    if (code === ExceptionCode.SINGLE_STEP && this.regs.steppingOver === ev.tid) {
-      this.regs.finishStepOver(false);
-      if (this.stepper.thread === ev.tid) return this.stepper.onStepEvent(ev.tid);
-      return { stop: false, status: DBG_CONTINUE };
-    }
-    if (code === ExceptionCode.SINGLE_STEP && this.stepper.thread === ev.tid) return this.stepper.onStepEvent(ev.tid);
-    const isInt3 = code === ExceptionCode.BREAKPOINT || code === ExceptionCode.WX86_BREAKPOINT;
-    const userBreak = isInt3 || code === ExceptionCode.SINGLE_STEP;
-    if (ev.firstChance && code !== ExceptionCode.SINGLE_STEP && !stopsOnFirstChance(code, this.exceptionFilters)) {
-      // An int3 of the program's own that the user does not stop at is stepped over.
-      if (isInt3) this.regs.setRipIfAt(ev.tid, ev.exceptionAddress, ev.exceptionAddress + 1n);
-      return { stop: false, status: isInt3 ? DBG_CONTINUE : DBG_EXCEPTION_NOT_HANDLED };
-    }
-    if (isInt3) {
-      // Show the stop at the int3 itself, as WinDbg does (the thread's RIP
-      // may already be past it), and step over it on resume.
-      this.regs.rewindTo(ev.tid, ev.exceptionAddress);
-      this.regs.stoppedAtProgramBreak(ev.tid, ev.exceptionAddress);
-    }
-    const exception = {
-      code,
-      address: hex(ev.exceptionAddress),
-      firstChance: ev.firstChance,
-      description: describeExceptionStop(code, ev.firstChance, ev.parameters),
-    };
-    return {
-      stop: true,
-      status: userBreak ? DBG_CONTINUE : DBG_EXCEPTION_NOT_HANDLED,
-      report: () => this.emit({ type: 'stopped', reason: 'exception', threadId: ev.tid, exception, description: exception.description }),
-    };
   }
 
   private announceModule(info: { base: bigint; name: string; path: string; symbolStatus: string }): void {
     this.emit({ type: 'module', reason: 'new', id: hex(info.base), name: info.name, path: info.path, base: hex(info.base), symbolStatus: info.symbolStatus });
   }
 
-  /** The physical frame `physicalIndex` of a thread's stack, walking only as far as it. */
-  private firstFrameOf(threadId: number, physicalIndex: number): RawFrame | undefined {
-    for (let at = 0; ; at += 16) {
-      const page = this.stackFrames(threadId, at, 16);
-      const hit = page.frames.find((f) => f.physicalIndex === physicalIndex && !f.inline);
-      if (hit || page.complete || !page.frames.length) return hit;
-    }
-  }
-
-  /** The inline frames at `pc`, innermost first, each with its copy's start and its line there (native/engines/stopPosition.ts). */
-  private inlineFramesAt(pc: bigint): InlineFrameHere[] {
-    const symbols = this.symbols!;
-    const contexts = symbols.inlineContextsAt(pc);
-    // inlineChainAt is outermost first; contexts innermost first.
-    return inlineChainAt(symbols, pc, contexts).reverse().map((site, i) => ({ ...site, line: symbols.lineByInlineContext(pc, contexts[i]!)?.line }));
-  }
-
-  /**
-   * A single step that a data breakpoint raised (after the access): the stop
-   * names the value, old and new. It ends a step under way, as any stop
-   * does; a step over one of our int3s under way is finished first.
-   */
-  private dataBreakpointHit(tid: number): Decision | undefined {
-    const thread = this.threadTable.get(tid);
-    const hits = thread ? this.table.dataHits(thread.handle) : [];
-    if (!hits.length) return undefined;
-    if (this.regs.steppingOver === tid) this.regs.finishStepOver(false);
-    this.stepper.cancel();
-    return {
-      stop: true, status: DBG_CONTINUE,
-      report: () => this.emit({ type: 'stopped', reason: 'data breakpoint', threadId: tid, breakpointIds: hits.map((h) => h.id), description: hits.map((h) => h.description).join('; ') }),
-    };
-  }
-
   forwardOutput(): void {
-    this.pumpOutput();
-  }
-
-  private pumpOutput(): void {
-    if (!this.outputPipe) return;
-    const text = drainPipe(this.outputPipe);
-    if (text === null) {
-      closeQuietly(this.outputPipe);
-      this.outputPipe = 0n;
-    } else if (text) {
-      this.emit({ type: 'output', category: 'stdout', text });
-    }
-  }
-
-  private pointerAt(address: bigint): bigint {
-    if (!address || !this.hProcess) return 0n;
-    const buf = Buffer.alloc(8);
-    const read = [0n];
-    if (!k32.ReadProcessMemory(this.hProcess, address, buf, 8n, read)) return 0n;
-    return buf.readBigUInt64LE(0);
-  }
-}
-
-function fileNameOfHandle(file: Handle): string {
-  if (!file) return '';
-  const buf = Buffer.alloc(2048);
-  const n = k32.GetFinalPathNameByHandleW(file, buf, 1024, 0);
-  if (!n || n > 1024) return '';
-  return buf.toString('utf16le', 0, n * 2).replace(/^\\\\\?\\/, '');
-}
-
-/** The name a thread gave itself (SetThreadDescription), or ''. */
-function threadDescription(thread: Handle): string {
-  const out = [0n];
-  if (k32.GetThreadDescription(thread, out) < 0 || !out[0]) return '';
-  try {
-    return koffi.decode.string16(out[0]);
-  } finally {
-    k32.LocalFree(out[0]);
+    this.output.pump();
   }
 }

@@ -13,6 +13,7 @@ import { SymbolLookup, WINE_INNERMOST_INLINE } from '../../win32/symbolLookup';
 import { lowestPerCopy } from '../../win32/lineCopies';
 import { INLINE_FRAME_CONTEXT_IGNORE } from '../inlineContext';
 import { sameSourceFile } from '../sourcePaths';
+import type { SourceLocation } from '../engine';
 
 const SYM = Layouts.SYMBOL_INFOW;
 const SRCW = Layouts.SRCCODEINFOW;
@@ -224,12 +225,30 @@ export class SymbolSession extends SymbolLookup {
     return table;
   }
 
-  /** Source files the module's debug information names. */
   /** Every source file the loaded modules' debug information records. */
   allSourceFiles(): string[] {
     return [...this.modules.keys()].flatMap((base) => this.sourceFiles(base));
   }
 
+  /** The program's own source files, for Loaded Sources: not those of the system's DLLs or Wine's. */
+  programSourceFiles(): string[] {
+    const files = new Set<string>();
+    for (const m of this.allModules()) {
+      if (/[\\/](windows[\\/]system32|wine)[\\/]/i.test(m.path)) continue;
+      for (const f of this.sourceFiles(m.base)) files.add(f);
+    }
+    return [...files];
+  }
+
+  /** Where an address is: its function, module and line, and the inline chain there (innermost first). */
+  sourceLocation(pc: bigint): Omit<SourceLocation, 'address'> {
+    const contexts = this.inlineContextsAt(pc);
+    const chain = contexts.map((ctx) => this.nameByInlineContext(pc, ctx)?.name ?? '?');
+    const line = contexts.length ? this.lineByInlineContext(pc, contexts[0]!) : this.lineByOffset(pc);
+    return { function: this.nameByOffset(pc)?.name, module: this.moduleAt(pc)?.name, file: line?.file, line: line?.line, inlineChain: chain };
+  }
+
+  /** Source files the module's debug information names. */
   sourceFiles(base: bigint): string[] {
     let files = this.sourceFileLists.get(base);
     if (files) return files;
