@@ -31,9 +31,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DebugProtocol } from '@vscode/debugprotocol';
-import { connectAdapter, type AdapterConnection } from '../client/adapterProcess';
-import { DapClient } from '../client/dapClient';
+import { paint, Session } from './dapSession';
 import { cacheDir, repoRoot, winePrefix as projectPrefix } from '../scripts/lib/paths.mjs';
 import { markerLine } from '../test/support/markers';
 
@@ -123,134 +121,6 @@ function runWine(args: string[]): Promise<string> {
   });
 }
 
-// ---------------------------------------------------------------- DAP
-
-class Session {
-  private readonly stops: DebugProtocol.StoppedEvent[] = [];
-  private wake?: () => void;
-  modules = new Map<string, string>();
-
-  private constructor(readonly conn: AdapterConnection, readonly dap: DapClient) {
-    dap.on('stopped', (e: DebugProtocol.StoppedEvent) => {
-      (e as { receivedAt?: number }).receivedAt = now();
-      this.stops.push(e);
-      this.wake?.();
-    });
-    dap.on('module', (e: DebugProtocol.ModuleEvent) => {
-      if (e.body.reason === 'new') this.modules.set(String(e.body.module.name).toLowerCase(), String(e.body.module.addressRange));
-    });
-  }
-
-  static async start(): Promise<Session> {
-    // One retry: a build running elsewhere in the same checkout can replace dist/ under a starting adapter.
-    const conn = await connectAdapter({ root: repoRoot, winePrefix: PREFIX }).catch((e: Error) => {
-      log(`the adapter did not start (${e.message.split('\n')[0]}); trying once more`);
-      return new Promise((r) => setTimeout(r, 2000)).then(() => connectAdapter({ root: repoRoot, winePrefix: PREFIX }));
-    });
-    const dap = new DapClient(conn.socket, conn.socket);
-    await dap.request('initialize', { adapterID: 'dbgeng', clientID: 'bench', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsRunInTerminalRequest: false });
-    return new Session(conn, dap);
-  }
-
-  async launch(args: string[], breakpoints: { file: string; line: number }[] = []): Promise<DebugProtocol.Breakpoint[]> {
-    const initialized = this.dap.waitFor('initialized', 60_000);
-    await this.dap.request('launch', { program: DEEP_EXE, args, engine: 'dbghelp' });
-    await initialized;
-    const bound: DebugProtocol.Breakpoint[] = [];
-    for (const b of breakpoints) {
-      const r = await this.dap.request<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', { source: { path: b.file }, breakpoints: [{ line: b.line }] });
-      bound.push(...r.body.breakpoints);
-    }
-    await this.dap.request('configurationDone');
-    return bound;
-  }
-
-  /** The next stopped event, with the time it arrived. */
-  async nextStop(timeoutMs = 120_000): Promise<DebugProtocol.StoppedEvent & { receivedAt: number }> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.stops.length) {
-      if (Date.now() > deadline) throw new Error('no stopped event');
-      await new Promise<void>((r) => {
-        this.wake = r;
-        setTimeout(r, 200);
-      });
-    }
-    return this.stops.shift() as DebugProtocol.StoppedEvent & { receivedAt: number };
-  }
-
-  async stackTrace(threadId: number, startFrame: number, levels: number): Promise<DebugProtocol.StackTraceResponse['body']> {
-    return (await this.dap.request<DebugProtocol.StackTraceResponse>('stackTrace', { threadId, startFrame, levels })).body;
-  }
-
-  /** The adapter's peak resident memory (VmHWM), in MB, from its Linux process (Windows node.exe under Wine). */
-  peakRssMb(): { mb: number; pid: number } {
-    const port = `--server=${this.conn.port}`;
-    for (const pid of [this.conn.process.pid, ...fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number)]) {
-      if (!pid) continue;
-      try {
-        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        if (!cmd.includes('node.exe') || !cmd.includes(port)) continue;
-        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-        if (m) return { mb: Number(m[1]) / 1024, pid };
-      } catch {
-        // gone, or not ours
-      }
-    }
-    return { mb: NaN, pid: 0 };
-  }
-
-  async close(): Promise<void> {
-    await this.dap.send('disconnect', { terminateDebuggee: true }).catch(() => undefined);
-    await this.conn.close();
-  }
-}
-
-/** VS Code's call stack model (debugModel.ts Thread.fetchCallStack / callStackView's Load More), as a client of the adapter. */
-class VsCodeCallStack {
-  frames = 0;
-  total?: number;
-  reachedEnd = false;
-  requests = 0;
-
-  constructor(private readonly s: Session, private readonly threadId: number) {}
-
-  /** Thread.fetchCallStack(levels = 20). */
-  async fetch(levels = 20): Promise<DebugProtocol.StackFrame[]> {
-    const start = this.frames;
-    const body = await this.s.stackTrace(this.threadId, start, levels);
-    this.requests++;
-    this.reachedEnd = body.stackFrames.length < levels;
-    this.frames += body.stackFrames.length;
-    this.total = body.totalFrames;
-    if (typeof this.total === 'number' && this.total === this.frames) this.reachedEnd = true;
-    return body.stackFrames;
-  }
-
-  /** "Load More Stack Frames": all the frames the total says remain, else 20. */
-  loadMore(): Promise<DebugProtocol.StackFrame[]> {
-    const remaining = typeof this.total === 'number' ? this.total - this.frames : undefined;
-    return this.fetch(remaining);
-  }
-}
-
-interface PaintResult { firstFrameMs: number; stackTraceMs: number; paintMs: number; scopes: string; stack: VsCodeCallStack }
-
-/** Stopped event, threads, stackTrace 1, stackTrace 19, scopes: the first paint, in VS Code's order. */
-async function paint(s: Session, stop: DebugProtocol.StoppedEvent & { receivedAt: number }): Promise<PaintResult> {
-  const threadId = stop.body.threadId!;
-  await s.dap.request('threads');
-  const stack = new VsCodeCallStack(s, threadId);
-  const t0 = now();
-  const [top] = await stack.fetch(1);
-  const t1 = now();
-  await stack.fetch(19);
-  const t2 = now();
-  const r = await s.dap.send('scopes', { frameId: top?.id ?? 0 });
-  const t3 = now();
-  const scopes = r.success ? `answered (${(r.body as DebugProtocol.ScopesResponse['body']).scopes.length} scopes)` : `error response ("${r.message}")`;
-  return { firstFrameMs: t1 - t0, stackTraceMs: t2 - t0, paintMs: t3 - stop.receivedAt, scopes, stack };
-}
-
 interface DepthResult {
   depth: number;
   frames: number;
@@ -271,7 +141,7 @@ interface DepthResult {
 }
 
 async function measureDap(depth: number): Promise<Pick<DepthResult, 'frames' | 'firstFrameColdMs' | 'firstFrameMs' | 'paintMs' | 'fullWalkMs' | 'fullWalkRequests' | 'btMs' | 'scopes' | 'peakRssMb'>> {
-  const s = await Session.start();
+  const s = await Session.start(DEEP_EXE, PREFIX);
   try {
     await s.launch(['break', String(depth), String(STOPS)]);
     const firstFrameMs: number[] = [];
@@ -375,7 +245,7 @@ async function measureWinedbg(depth: number): Promise<Pick<DepthResult, 'winedbg
 
 async function measureCycles(): Promise<{ dapPerSec: number; cPerSec: number; dapMs: number; cMs: number }> {
   const line = markerLine(DEEP_C, '#BP loop');
-  const s = await Session.start();
+  const s = await Session.start(DEEP_EXE, PREFIX);
   let rva: bigint;
   let dapMs: number;
   try {
