@@ -22,6 +22,7 @@ export const ADAPTER_ERRORS = {
   noStoppedThread: 1008,
   cannotRestartAttached: 1009,
   programAndDump: 1010,
+  badDump: 1011,
   sourceNotHere: 1013,
   internal: 1100,
   engineDied: 1101,
@@ -55,6 +56,8 @@ export class UserError extends Error {
 export const errors = {
   missingProgram: () => new UserError('missingProgram', 'The launch configuration has no "program". Set "program" to the full path of the Windows .exe to debug, or "dumpFile" to the full path of a crash dump (.dmp) to open.'),
   programAndDump: () => new UserError('programAndDump', 'The launch configuration has both "program" and "dumpFile". Keep "program" to debug a program, or "dumpFile" to open a crash dump, not both.'),
+  /** The file is there but is no minidump dbgeng can open here: `message` says what it is. */
+  badDump: (message: string) => new UserError('badDump', message),
   noDumpFile: (file: string) => new UserError(ENGINE_ERRORS.noDumpFile.id, `The crash dump "${file}" does not exist. Set "dumpFile" to the full path of a .dmp file.`),
   dumpReadOnly: (what: string) => new UserError(ENGINE_ERRORS.dumpReadOnly.id, `Cannot ${what}: this session is a crash dump, which cannot run or be changed. Its stacks, variables, registers and memory can be read.`),
   badArgs: () => new UserError('badArgs', '"args" must be an array of strings, for example ["--verbose", "input file.txt"].'),

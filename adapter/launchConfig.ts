@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { errors } from './errors';
+import { checkDump, DumpError } from '../client/dumpFile';
 
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   program?: unknown;
@@ -104,11 +105,17 @@ export function parseLaunchConfig(a: LaunchArguments): LaunchConfig {
   };
 }
 
-/** `dumpFile`, instead of `program`: the absolute path of an existing crash dump. */
+/** `dumpFile`, instead of `program`: the absolute path of an existing crash dump, an x64 minidump whole (client/dumpFile.ts). */
 function parseDumpFile(a: LaunchArguments): string | undefined {
   if (a.dumpFile === undefined) return undefined;
   if (typeof a.dumpFile !== 'string' || !(path.isAbsolute(a.dumpFile) || path.win32.isAbsolute(a.dumpFile))) throw errors.badAttribute('dumpFile', 'the absolute path of a crash dump (.dmp), for example "C:/dumps/app.dmp"');
   if (a.program !== undefined) throw errors.programAndDump();
   if (!fs.existsSync(a.dumpFile) || fs.statSync(a.dumpFile).isDirectory()) throw errors.noDumpFile(a.dumpFile);
+  try {
+    checkDump(a.dumpFile);
+  } catch (e) {
+    if (e instanceof DumpError) throw errors.badDump(e.message);
+    throw e;
+  }
   return a.dumpFile;
 }

@@ -5,6 +5,7 @@
  *
  *   dbgeng-inline stack [--engine auto|dbgeng|dbghelp] [--break FILE:LINE]...
  *                       [--break FUNCTION]... [--json] -- PROGRAM [ARGS...]
+ *   dbgeng-inline stack [--json] --dump FILE.dmp
  *   dbgeng-inline dap --port N
  */
 import fs from 'node:fs';
@@ -16,6 +17,7 @@ import { formatStack, type StackRow } from '../adapter/stack/stackText';
 import { RuntimeMissingError } from './windowsRuntime';
 import { choosePlatform, platformRuntime } from './platformChoice';
 import { decodeCommand, DecodeUsageError } from './decodeCommand';
+import { checkDump, DumpError } from './dumpFile';
 import { RAW_INLINE_FRAME_CONTEXT_REQUEST, type RawInlineFrameContextArguments, type RawInlineFrameContextBody } from '../stacktext/rawContextBody';
 
 const root = path.resolve(__dirname, '..');
@@ -25,6 +27,9 @@ const USAGE = `Usage:
       Runs PROGRAM under the debugger; at every stop prints the call stack
       (inline frames marked "(Inline)"), then continues. Exits with the
       program's exit code.
+  dbgeng-inline stack [--dbgeng-path DLL] [--json] --dump FILE.dmp
+      Opens a crash dump with dbgeng and prints the call stack at its event
+      (the exception it was written for, or where it was written).
   dbgeng-inline dap --port N
       Serves the Debug Adapter Protocol on 127.0.0.1:N until the client disconnects.
   dbgeng-inline decode [--encoding windows|wine] VALUE...
@@ -42,6 +47,8 @@ interface StackOptions {
   json: boolean;
   program: string;
   args: string[];
+  /** A crash dump to open instead of a program to run. */
+  dump?: string;
 }
 
 function parseStackArgs(argv: string[]): StackOptions {
@@ -61,10 +68,19 @@ function parseStackArgs(argv: string[]): StackOptions {
     else if (a === '--dbgeng-path') opts.dbgengPath = path.resolve(value());
     else if (a === '--dbghelp-path') opts.dbghelpPath = path.resolve(value());
     else if (a.startsWith('--break=')) opts.breaks.push(a.slice(8));
+    else if (a === '--dump') opts.dump = path.resolve(value());
     else throw new UsageError(`Unknown option "${a}".`);
   }
   if (!['auto', 'dbgeng', 'dbghelp'].includes(opts.engine)) throw new UsageError(`--engine must be auto, dbgeng or dbghelp, not "${opts.engine}".`);
   const rest = argv.slice(i + 1);
+  if (opts.dump) {
+    if (rest.length) throw new UsageError('Give either a crash dump (--dump FILE.dmp) or a program after "--", not both.');
+    if (opts.breaks.length) throw new UsageError('A crash dump cannot run, so --break has nothing to stop: leave it out with --dump.');
+    if (opts.engine === 'dbghelp') throw new UsageError('Crash dumps are read by the dbgeng engine: leave --engine out, or give --engine dbgeng, with --dump.');
+    // The dump's own header first: a file that is no x64 minidump is named for what it is, before any adapter starts.
+    checkDump(opts.dump);
+    return opts;
+  }
   if (i >= argv.length || !rest.length) throw new UsageError('Give the program after "--", for example: dbgeng-inline stack -- app.exe');
   opts.program = path.resolve(rest[0]!);
   opts.args = rest.slice(1);
@@ -138,7 +154,7 @@ async function printStop(dap: DapClient, stop: DebugProtocol.StoppedEvent, json:
 
 async function stack(argv: string[]): Promise<number> {
   const opts = parseStackArgs(argv);
-  const choice = choosePlatform(root, { engine: opts.engine, program: opts.program, dbgengPath: opts.dbgengPath, dbghelpPath: opts.dbghelpPath });
+  const choice = choosePlatform(root, { engine: opts.engine, program: opts.program, dumpFile: opts.dump, dbgengPath: opts.dbgengPath, dbghelpPath: opts.dbghelpPath });
   const conn = await connectAdapter({ root, ...platformRuntime(choice) });
   const dap = new DapClient(conn.socket, conn.socket);
   let exitCode = 1;
@@ -157,7 +173,9 @@ async function stack(argv: string[]): Promise<number> {
     });
     await dap.request('initialize', { adapterID: 'dbgeng', clientID: 'dbgeng-inline', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
     const initialized = dap.waitFor('initialized', 60_000);
-    await dap.request('launch', { program: opts.program, args: opts.args, engine: opts.engine, dbgengPath: opts.dbgengPath, cwd: process.cwd() });
+    await dap.request('launch', opts.dump
+      ? { dumpFile: opts.dump, engine: 'dbgeng', dbgengPath: opts.dbgengPath }
+      : { program: opts.program, args: opts.args, engine: opts.engine, dbgengPath: opts.dbgengPath, cwd: process.cwd() });
     await initialized;
     await setBreakpoints(dap, opts.breaks);
     await dap.request('configurationDone');
@@ -174,6 +192,11 @@ async function stack(argv: string[]): Promise<number> {
         continue;
       }
       await printStop(dap, stop, opts.json);
+      // A dump stops once, at its event, and never runs: its stack printed, the session ends.
+      if (opts.dump) {
+        await dap.send('disconnect', { terminateDebuggee: true }).catch(() => undefined);
+        return 0;
+      }
       await dap.request('continue', { threadId: stop.body.threadId });
     }
     exitCode = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(1), 1000))]);
@@ -219,7 +242,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: Error) => {
     if (e instanceof UsageError) process.stderr.write(`dbgeng-inline: ${e.message}\n\n${USAGE}\n`);
-    else if (e instanceof RuntimeMissingError || e instanceof DapError) process.stderr.write(`dbgeng-inline: ${e.message}\n`);
+    else if (e instanceof RuntimeMissingError || e instanceof DapError || e instanceof DumpError) process.stderr.write(`dbgeng-inline: ${e.message}\n`);
     else process.stderr.write(`dbgeng-inline: ${e.stack ?? e.message}\n`);
     process.exit(2);
   },

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkProgram, ProgramError } from './peFile';
+import { checkDump, DumpError } from './dumpFile';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type LaunchCheckConfig = Record<string, any>;
@@ -45,7 +46,7 @@ export function configurationProblem(config: LaunchCheckConfig): string | undefi
   return engineProblem(config);
 }
 
-/** A launch that opens a crash dump: `dumpFile` instead of `program`, an existing file (its contents are dbgeng's to judge). */
+/** A launch that opens a crash dump: `dumpFile` instead of `program`, an x64 minidump, whole (dumpFile.ts). */
 function dumpProblem(config: LaunchCheckConfig): string | undefined {
   const dump = config.dumpFile;
   if (config.program !== undefined) return 'Set either "program" (a program to run) or "dumpFile" (a crash dump to open), not both.';
@@ -53,6 +54,12 @@ function dumpProblem(config: LaunchCheckConfig): string | undefined {
   if (!path.isAbsolute(dump)) return `"dumpFile" must be an absolute path (use \${workspaceFolder}/...), not "${dump}".`;
   if (!fs.existsSync(dump)) return `"dumpFile" does not exist: "${dump}".`;
   if (fs.statSync(dump).isDirectory()) return `"dumpFile" is a folder, not a crash dump: "${dump}".`;
+  try {
+    checkDump(dump);
+  } catch (e) {
+    if (e instanceof DumpError) return e.message;
+    throw e;
+  }
   return engineProblem(config);
 }
 

@@ -17,17 +17,17 @@ import { DapError } from '../../client/dapClient';
 import { TestSession } from '../support/dapSession';
 import { readLines, startWithDouble, type DoubleRun } from '../support/dbgengDouble';
 import { dbgengDouble } from '../support/fixtures';
+import { minidumpBytes, PROCESSOR_ARCHITECTURE, writeMinidump } from '../support/minidumps';
 
 const RUNASM = 'e:\\test\\runasm\\runasm.cpp';
 const READ_ONLY = /this session is a crash dump, which cannot run or be changed/;
 
 type Vars = DebugProtocol.Variable[];
 
-/** A folder with an (empty) crash.dmp: the double reads nothing from the file, it only has to exist. */
+/** A folder with a crash.dmp: the double reads nothing from the file, but the adapter reads its header (client/dumpFile.ts). */
 function dumpFolder(): { dir: string; dump: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbgeng-dump-'));
-  const dump = path.join(dir, 'crash.dmp');
-  fs.writeFileSync(dump, '');
+  const dump = writeMinidump(path.join(dir, 'crash.dmp'));
   return { dir, dump };
 }
 
@@ -181,6 +181,31 @@ describe('crash dumps: launch errors', () => {
       assert.match(neither.message, /no "program".*or "dumpFile"/);
       const missing = await failure(s.dap.request('launch', { dumpFile: path.join(dumpDir, 'nope.dmp'), engine: 'dbgeng', dbgengPath: dbgengDouble }));
       assert.match(missing.message, /The crash dump ".*nope\.dmp" does not exist/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('refuses a dump that lies, saying what the file is, before dbgeng sees it; the session then opens a good one', async () => {
+    const bad: [string, Buffer | string, RegExp][] = [
+      ['empty.dmp', '', /is empty \(0 bytes\), not a crash dump/],
+      ['cut.dmp', minidumpBytes().subarray(0, 60), /is cut short: it has 60 bytes, but stream 0 \(type 7\) runs to byte/],
+      ['notes.dmp', 'not a dump at all\n', /is not a crash dump: it starts with "not ", not "MDMP"/],
+      ['x86.dmp', minidumpBytes({ architecture: PROCESSOR_ARCHITECTURE.x86, threads: true }), /crash dump of a 32-bit x86 process; this debugger debugs x64 programs/],
+    ];
+    const s = await TestSession.start();
+    try {
+      for (const [name, bytes, message] of bad) {
+        const file = path.join(dumpDir, name);
+        fs.writeFileSync(file, bytes);
+        const err = await failure(s.dap.request('launch', { dumpFile: file, engine: 'dbgeng', dbgengPath: dbgengDouble }));
+        assert.ok(err instanceof DapError, name);
+        assert.match(err.message, message, name);
+        assert.doesNotMatch(err.message, /\n\s+at /, `${name}: no JavaScript stack in the message`);
+      }
+      const stopped = s.dap.waitFor<DebugProtocol.StoppedEvent>('stopped', 60_000);
+      await s.launch({ dumpFile: dump, engine: 'dbgeng', dbgengPath: dbgengDouble });
+      assert.equal((await stopped).body.reason, 'exception');
     } finally {
       await s.close();
     }

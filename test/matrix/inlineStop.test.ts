@@ -15,6 +15,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { RawInlineFrameContextBody } from '../../stacktext/rawContextBody';
 import { TestSession } from '../support/dapSession';
 import { caseOptions, cells, shown, type InlineStop } from './cells';
+import { checkDump } from '../../client/dumpFile';
 
 const INLINE = / \(Inline\)$/;
 const baseName = (name: string) => name.replace(INLINE, '');
@@ -131,6 +132,8 @@ for (const cell of cells) {
       try {
         const written = await s().dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: `.dump /m ${toWindows(dump)}`, context: 'repl' });
         assert.ok(fs.existsSync(dump) && fs.statSync(dump).size > 0, written.body.result);
+        // The header check the adapter makes of every dumpFile reads a dump dbgeng wrote as what it is.
+        assert.equal(checkDump(dump).architecture, 'x64');
         const d = await TestSession.start(undefined, { engine: 'dbgeng', dumpFile: dump });
         try {
           const stopped = d.waitForStop(60_000);

@@ -12,6 +12,7 @@ import { after, describe, it } from 'node:test';
 import { configurationProblem } from '../../client/launchCheck';
 import { checkProgram, readPe } from '../../client/peFile';
 import { fixtureExe, fixtureSource } from '../support/fixtures';
+import { writeMinidump } from '../support/minidumps';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dbgeng-launchcheck-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -74,14 +75,15 @@ describe('launch configuration checks', () => {
 });
 
 describe('launch configuration checks: a crash dump instead of a program', () => {
-  const dump = path.join(tmp, 'crash.dmp');
-  fs.writeFileSync(dump, 'not a PE file, and need not be');
+  const dump = writeMinidump(path.join(tmp, 'crash.dmp'));
+  const notADump = path.join(tmp, 'notes.dmp');
+  fs.writeFileSync(notADump, 'notes, not a dump');
   const ok = { type: 'dbgeng', request: 'launch', dumpFile: dump };
   it('accepts "dumpFile" naming an existing file, with no "program"', () => {
     assert.equal(configurationProblem(ok), undefined);
     assert.equal(configurationProblem({ ...ok, engine: 'dbgeng', stopOnEntry: false }), undefined);
   });
-  it('refuses both, neither, and a dump that is not an existing file', () => {
+  it('refuses both, neither, and a dump that is not an existing minidump', () => {
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ ...ok, program: fixtureExe('sample') }, /either "program" \(a program to run\) or "dumpFile" \(a crash dump to open\), not both/],
       [{ type: 'dbgeng', request: 'launch' }, /"program" is missing: .*or set "dumpFile"/],
@@ -90,6 +92,7 @@ describe('launch configuration checks: a crash dump instead of a program', () =>
       [{ ...ok, dumpFile: 'crash.dmp' }, /"dumpFile" must be an absolute path/],
       [{ ...ok, dumpFile: path.join(tmp, 'missing.dmp') }, /"dumpFile" does not exist/],
       [{ ...ok, dumpFile: tmp }, /"dumpFile" is a folder/],
+      [{ ...ok, dumpFile: notADump }, /is not a crash dump: it starts with "note", not "MDMP"/],
       [{ ...ok, engine: 'windbg' }, /"engine" must be "auto", "dbgeng" or "dbghelp"/],
     ];
     for (const [config, message] of cases) assert.match(configurationProblem(config) ?? '(accepted)', message, JSON.stringify(config));
