@@ -246,6 +246,40 @@ describe("Microsoft's dbgeng: attach and detach", { skip }, () => {
   });
 });
 
+describe("Microsoft's dbgeng: attach, change the program, detach", { skip }, () => {
+  it('attaches, walks the stack, clears keep_spinning with ed, detaches: the program runs on to its own end, exit code 4', async () => {
+    const program = await startSpinningProgram('pdb');
+    try {
+      const s = await TestSession.start(undefined, { engine: 'dbgeng', processId: program.pid });
+      try {
+        const initialized = s.dap.waitFor('initialized', 60_000);
+        await s.dap.request('attach', { processId: program.pid, engine: 'dbgeng' });
+        await initialized;
+        await s.dap.request('configurationDone');
+        const stopped = s.waitForStop(30_000);
+        await s.dap.request('pause', { threadId: 0 });
+        await stopped;
+        const threads = (await s.dap.request<DebugProtocol.ThreadsResponse>('threads')).body.threads;
+        const walked: string[] = [];
+        for (const t of threads) walked.push(...(await s.stackTrace(t.id, 0, 64)).stackFrames.map((f) => f.name));
+        assert.ok(walked.includes('spin_forever') && walked.includes('main'), walked.join(', '));
+        const ed = await s.dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: 'ed inline_many!keep_spinning 0', context: 'repl' });
+        const dd = await s.dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: 'dd inline_many!keep_spinning L1', context: 'repl' });
+        assert.match(dd.body.result, /^[0-9a-f`]+\s+00000000\s*$/m, `ed answered "${ed.body.result}"; dd answered "${dd.body.result}"`);
+        await s.dap.request('disconnect', {});
+      } finally {
+        await s.conn.close();
+      }
+      // Let go, the program leaves its loop and returns from main by itself.
+      await Promise.race([program.ended, new Promise((r) => setTimeout(r, 20_000))]);
+      assert.equal(program.exited, true, 'the program ended by itself after detach');
+      assert.equal(program.child.exitCode, 4, 'with its own exit code (pidfile mode returns 4)');
+    } finally {
+      program.stop();
+    }
+  });
+});
+
 describe("Microsoft's dbgeng: a line inlined into several callers", { skip }, () => {
   it('binds one breakpoint to every inlined copy the records list, and stops in each', async () => {
     const line = markerLine(MANY_C, '#BP helper-many');
