@@ -214,21 +214,31 @@ describe("Microsoft's dbgeng on a PDB program: stack, values, steps, dump", { sk
   });
 });
 
+/** Attaches Microsoft's dbgeng to a running program and pauses it; the session's output is collected from the start. */
+async function attachAndPause(pid: number): Promise<{ s: TestSession; output: string[]; stop: DebugProtocol.StoppedEvent }> {
+  const s = await TestSession.start(undefined, { engine: 'dbgeng', processId: pid });
+  const output: string[] = [];
+  s.dap.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
+  try {
+    const initialized = s.dap.waitFor('initialized', 60_000);
+    await s.dap.request('attach', { processId: pid, engine: 'dbgeng' });
+    await initialized;
+    await s.dap.request('configurationDone');
+    const stopped = s.waitForStop(30_000);
+    await s.dap.request('pause', { threadId: 0 });
+    return { s, output, stop: await stopped };
+  } catch (e) {
+    await s.conn.close();
+    throw e;
+  }
+}
+
 describe("Microsoft's dbgeng: attach and detach", { skip }, () => {
   it('attaches to a running PDB program, shows its stack, and detaches leaving it running', async () => {
     const program = await startSpinningProgram('pdb');
     try {
-      const s = await TestSession.start(undefined, { engine: 'dbgeng', processId: program.pid });
+      const { s, output, stop: st } = await attachAndPause(program.pid);
       try {
-        const output: string[] = [];
-        s.dap.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
-        const initialized = s.dap.waitFor('initialized', 60_000);
-        await s.dap.request('attach', { processId: program.pid, engine: 'dbgeng' });
-        await initialized;
-        await s.dap.request('configurationDone');
-        const stopped = s.waitForStop(30_000);
-        await s.dap.request('pause', { threadId: 0 });
-        const st = await stopped;
         const threads = (await s.dap.request<DebugProtocol.ThreadsResponse>('threads')).body.threads;
         const names: string[] = [];
         for (const t of threads) names.push(...(await s.stackTrace(t.id, 0, 20)).stackFrames.map((f) => f.name));
@@ -250,15 +260,8 @@ describe("Microsoft's dbgeng: attach, change the program, detach", { skip }, () 
   it('attaches, walks the stack, clears keep_spinning with ed, detaches: the program runs on to its own end, exit code 4', async () => {
     const program = await startSpinningProgram('pdb');
     try {
-      const s = await TestSession.start(undefined, { engine: 'dbgeng', processId: program.pid });
+      const { s } = await attachAndPause(program.pid);
       try {
-        const initialized = s.dap.waitFor('initialized', 60_000);
-        await s.dap.request('attach', { processId: program.pid, engine: 'dbgeng' });
-        await initialized;
-        await s.dap.request('configurationDone');
-        const stopped = s.waitForStop(30_000);
-        await s.dap.request('pause', { threadId: 0 });
-        await stopped;
         const threads = (await s.dap.request<DebugProtocol.ThreadsResponse>('threads')).body.threads;
         const walked: string[] = [];
         for (const t of threads) walked.push(...(await s.stackTrace(t.id, 0, 64)).stackFrames.map((f) => f.name));
