@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { BreakpointEvent, InitializedEvent, OutputEvent, StoppedEvent, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { EngineClient, type DumpStop, type EngineEvent } from '../native/api';
+import { EngineClient, type DumpStop, type EngineEvent, type StepKind } from '../native/api';
 import { BreakpointBook } from './breakpoints/book';
 import { Cancellation } from './cancellation';
 import { errors } from './errors';
@@ -126,7 +126,7 @@ export class Runtime {
     await this.engine().resume();
   }
 
-  async step(threadId: number, kind: 'in' | 'over' | 'out' | 'instruction', targetId?: number): Promise<void> {
+  async step(threadId: number, kind: StepKind, targetId?: number): Promise<void> {
     // Refused before what was read is forgotten: the dump's stop stays on show.
     if (this.dumpStop) throw errors.dumpReadOnly('step');
     this.stop = this.stop.running();

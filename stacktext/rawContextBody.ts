@@ -4,7 +4,7 @@
  * "Show raw InlineFrameContext" document, the CLI's --json) that read it.
  * Pure types, so the language server and the extension can import them.
  */
-import type { InlineContextEncoding, WindowsContextParts, WineContextParts } from '../native/engines/inlineContext';
+import type { InlineContextEncoding, ResolvedBy, WindowsContextParts, WineContextParts } from '../native/engines/inlineContext';
 
 export const RAW_INLINE_FRAME_CONTEXT_REQUEST = 'rawInlineFrameContext';
 
@@ -25,7 +25,7 @@ export interface RawFrameContext {
   /** Its fields under the engine's encoding. */
   decoded: WindowsContextParts | WineContextParts;
   /** Named by the inline context, by the address alone, or not at all. */
-  resolvedBy: 'inlineContext' | 'offset' | 'none';
+  resolvedBy: ResolvedBy;
   name: string;
   displacement?: number;
   module?: string;

@@ -13,7 +13,7 @@
  */
 import type {
   BoundBreakpoint, BreakpointLocation, CommandScope, DisassembledInstruction, Engine, EngineDescription, EngineThread, EventSink, LaunchParams, LaunchResult,
-  MemoryBlock, SourceLocation, Variable, RegisterValue, StackPage, StepInTargetInfo, SymbolResolution,
+  MemoryBlock, SourceLocation, Variable, RegisterValue, StackPage, StepInTargetInfo, StepKind, SymbolResolution,
 } from '../engines/engine';
 import { EngineError } from '../engines/engineError';
 import { INLINE_FRAME_CONTEXT_IGNORE } from '../engines/inlineContext';
@@ -35,7 +35,7 @@ import { SymbolQueries } from './symbolQueries';
 import { DbgengBreakpoints } from './breakpoints';
 import { DbgengStacks } from './stack';
 import { DbgengThreads } from './threads';
-import { DbgengStepper, type StepKind } from './stepping';
+import { DbgengStepper } from './stepping';
 import { BREAK_INSTRUCTION, DbgengEvents } from './debugEvents';
 import type { DataWatch } from '../engines/dataWatch';
 

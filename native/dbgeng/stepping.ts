@@ -13,7 +13,7 @@
  *   stack.ts): entering it moves no instruction.
  * After the stop, where the user is shown to be is stopPosition.ts's rule.
  */
-import type { EventSink, StepInTargetInfo } from '../engines/engine';
+import type { EventSink, StepInTargetInfo, StepKind } from '../engines/engine';
 import { EngineError } from '../engines/engineError';
 import { framesBeginningAt, hiddenAtBreakpoint, type AskedFor } from '../engines/stopPosition';
 import { enteredInPlace, ListedTargets, stepInTargets, type StepInTarget } from '../engines/stepInTargets';
@@ -38,7 +38,6 @@ const MAX_STEP_OUT_STEPS = 200;
 /** Inline frames looked at, at most, for the frames a stop hides. */
 const MAX_INLINE_HERE = 16;
 
-export type StepKind = 'in' | 'over' | 'out' | 'instruction';
 export type StopEvent = Omit<Extract<Parameters<EventSink>[0], { type: 'stopped' }>, 'threadId'>;
 
 interface OneShot { engineId: number; bp: ComPtr }

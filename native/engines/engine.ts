@@ -9,6 +9,7 @@
  */
 
 import type { DataWatch } from './dataWatch';
+import type { ResolvedBy } from './inlineContext';
 
 export type { DataWatch } from './dataWatch';
 export type EngineKind = 'dbghelp' | 'dbgeng';
@@ -98,7 +99,7 @@ export interface RawFrame {
   file?: string;
   line?: number;
   /** How the name was resolved: by the inline context, or by the address alone. */
-  resolvedBy: 'inlineContext' | 'offset' | 'none';
+  resolvedBy: ResolvedBy;
 }
 
 /** A general-purpose register, as the engine read it from the thread's context. */
@@ -114,7 +115,7 @@ export interface SymbolResolution {
   module?: string;
   file?: string;
   line?: number;
-  resolvedBy: 'inlineContext' | 'offset' | 'none';
+  resolvedBy: ResolvedBy;
 }
 
 /**
@@ -211,6 +212,9 @@ export interface EngineCapabilities {
   disassembler: boolean;
 }
 
+/** A step: into calls (inlined ones too), over them, out of the frame, or one instruction. */
+export type StepKind = 'in' | 'over' | 'out' | 'instruction';
+
 /**
  * The engine contract: the requests the adapter makes of an engine, across
  * the thread boundary. This is the one list: the engine thread's codec
@@ -301,7 +305,7 @@ export interface EngineRequests {
    * stops at once). With kind 'in', `targetId` (of stepInTargets) steps
    * into that call: over the line, stopping where the call is entered.
    */
-  step(threadId: number, kind: 'in' | 'over' | 'out' | 'instruction', targetId?: number): void;
+  step(threadId: number, kind: StepKind, targetId?: number): void;
   /** Lets the debuggee run until the next stop event. */
   resume(): void;
   /** Asks a running debuggee to stop (a pause stop event follows). */

@@ -9,6 +9,10 @@
  *  - Wine's dbghelp: top two bits a mode (0x80000000 regular,
  *    0x40000000 inline), low bits the inline depth.
  */
+
+/** How a frame was named: by its inline context, by its address alone, or not at all. */
+export type ResolvedBy = 'inlineContext' | 'offset' | 'none';
+
 export type InlineContextEncoding = 'windows' | 'wine';
 
 export const INLINE_FRAME_CONTEXT_INIT = 0;

@@ -23,6 +23,7 @@
  *    next does.
  */
 import type { StepInTarget } from './stepInTargets';
+import type { StepKind } from './engine';
 
 export interface Site {
   name: string;
@@ -41,7 +42,6 @@ export interface Position {
   file?: string;
 }
 
-export type StepKind = 'in' | 'over' | 'out' | 'instruction';
 
 export interface StepStart {
   kind: StepKind;

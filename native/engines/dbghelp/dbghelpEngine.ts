@@ -27,7 +27,7 @@ import { SoftwareBreakpoints } from './softwareBreakpoints';
 import { FrameValues } from './frameValues';
 import { DbghelpStacks } from './stacks';
 import { ExceptionEvents } from './exceptionEvents';
-import type { StepKind } from '../stepping';
+import type { StepKind } from '../engine';
 import type { Decision } from './decision';
 import { Stepper } from './stepper';
 import { ThreadControl } from './threadControl';

@@ -9,7 +9,8 @@
  */
 import type { EngineEvent, RawFrame, StackPage, StepInTargetInfo } from '../engine';
 import { EngineError } from '../engineError';
-import { StepPlan, type Position, type StepKind } from '../stepping';
+import { StepPlan, type Position } from '../stepping';
+import type { StepKind } from '../engine';
 import { enteredInPlace, ListedTargets, stepInTargets } from '../stepInTargets';
 import { codeSpots, inlineChainAt } from '../../win32/codeSpots';
 import { DBG_CONTINUE } from '../../win32/debugEvents';

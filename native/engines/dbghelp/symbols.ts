@@ -11,7 +11,7 @@ import { check, k32, type Handle } from '../../win32/kernel32';
 import { Layouts } from '../../win32/layouts';
 import { SymbolLookup, WINE_INNERMOST_INLINE } from '../../win32/symbolLookup';
 import { lowestPerCopy } from '../../win32/lineCopies';
-import { INLINE_FRAME_CONTEXT_IGNORE } from '../inlineContext';
+import { INLINE_FRAME_CONTEXT_IGNORE, type ResolvedBy } from '../inlineContext';
 import { sameSourceFile } from '../sourcePaths';
 import type { SourceLocation } from '../engine';
 
@@ -112,7 +112,7 @@ export class SymbolSession extends SymbolLookup {
    * whenever there is one, so a physical frame whose PC sits in inlined code
    * reports its own call-site line, not the inlinee's.
    */
-  resolve(address: bigint, context: number, inline: boolean, lookupAddress: bigint): Resolution & { resolvedBy: 'inlineContext' | 'offset' | 'none' } {
+  resolve(address: bigint, context: number, inline: boolean, lookupAddress: bigint): Resolution & { resolvedBy: ResolvedBy } {
     const named = inline ? this.nameByInlineContext(address, context) : this.nameByOffset(lookupAddress);
     const hasContext = (context >>> 0) !== INLINE_FRAME_CONTEXT_IGNORE;
     const line = hasContext ? this.lineByInlineContext(address, context) ?? (inline ? undefined : this.lineByOffset(lookupAddress)) : this.lineByOffset(lookupAddress);
