@@ -18,13 +18,14 @@ export interface ExeCopy {
 }
 
 /** Copies a fixture's gcc build to `<tmp>/<dir>/<label>-<pid>-<n>.exe` (or a name of your own). */
-export function uniqueCopy(fixture: string, label: string, fileName?: string, dirName?: string): ExeCopy {
+export function uniqueCopy(fixture: string, label: string, fileName?: string, dirName?: string, toolchain?: 'gcc' | 'pdb'): ExeCopy {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dbgeng-rel-'));
   const dir = dirName ? path.join(root, dirName) : root;
   fs.mkdirSync(dir, { recursive: true });
   const name = fileName ?? `${label}-${process.pid}-${Date.now() % 100000}.exe`;
   const exe = path.join(dir, name);
-  fs.copyFileSync(fixtureExe(fixture), exe);
+  // A PDB build's copy still finds its PDB: the image names it by its absolute path.
+  fs.copyFileSync(toolchain ? fixtureExe(fixture, toolchain) : fixtureExe(fixture), exe);
   return { exe, name, remove: () => fs.rmSync(root, { recursive: true, force: true }) };
 }
 
