@@ -38,28 +38,43 @@ export interface DumpInfo {
 
 /** Reads a crash dump's header and stream directory; throws DumpError saying what the file is when it is not one dbgeng can open here. */
 export function checkDump(file: string): DumpInfo {
-  let data: Buffer;
+  let fd: number;
   try {
-    data = readHead(file);
+    fd = fs.openSync(file, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new DumpError(`The crash dump "${file}" does not exist. Set "dumpFile" to the full path of a .dmp file.`);
     if (code === 'EISDIR') throw new DumpError(`"${file}" is a folder, not a crash dump. Set "dumpFile" to a .dmp file.`);
     throw new DumpError(`The crash dump "${file}" cannot be read: ${(e as Error).message}`);
   }
-  const size = fs.statSync(file).size;
+  try {
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) throw new DumpError(`"${file}" is a folder, not a crash dump. Set "dumpFile" to a .dmp file.`);
+    return checkOpenDump(file, fd, stat.size);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function checkOpenDump(file: string, fd: number, size: number): DumpInfo {
+  const readAt = (position: number, length: number): Buffer => {
+    const buf = Buffer.alloc(length);
+    return buf.subarray(0, fs.readSync(fd, buf, 0, length, position));
+  };
   if (size === 0) throw new DumpError(`"${file}" is empty (0 bytes), not a crash dump: whatever wrote it stopped before it began. Write the dump again.`);
+  const data = readAt(0, HEADER_SIZE);
   if (size < 4 || data.readUInt32LE(0) !== MINIDUMP_SIGNATURE) throw new DumpError(notADump(file, data, size));
   if (size < HEADER_SIZE) throw new DumpError(`"${file}" is cut short: it has ${size} bytes, less than a minidump's header alone (${HEADER_SIZE}). It was not written completely; write the dump again.`);
-  if ((data.readUInt32LE(4) & 0xffff) !== MINIDUMP_VERSION) {
-    throw new DumpError(`"${file}" starts like a minidump but its version is 0x${(data.readUInt32LE(4) & 0xffff).toString(16)}, not 0x${MINIDUMP_VERSION.toString(16)}: it is damaged.`);
+  const version = data.readUInt32LE(4) & 0xffff;
+  if (version !== MINIDUMP_VERSION) {
+    throw new DumpError(`"${file}" starts like a minidump but its version is 0x${version.toString(16)}, not 0x${MINIDUMP_VERSION.toString(16)}: it is damaged.`);
   }
   const streams = data.readUInt32LE(8);
   const directory = data.readUInt32LE(12);
   const cutShort = (what: string, end: number) => new DumpError(
     `"${file}" is cut short: it has ${size} bytes, but ${what} runs to byte ${end}. It was not written completely (or was truncated since); write the dump again.`);
   if (directory + streams * DIRECTORY_ENTRY > size) throw cutShort(`its stream directory (${streams} streams)`, directory + streams * DIRECTORY_ENTRY);
-  const dir = readAt(file, directory, streams * DIRECTORY_ENTRY);
+  const dir = readAt(directory, streams * DIRECTORY_ENTRY);
   let architecture: string | undefined;
   let threads = false;
   for (let i = 0; i < streams; i++) {
@@ -70,7 +85,7 @@ export function checkDump(file: string): DumpInfo {
     if (rva + length > size) throw cutShort(`stream ${i} (type ${type})`, rva + length);
     if (type === THREAD_LIST_STREAM) threads = true;
     if (type === SYSTEM_INFO_STREAM && length >= 2) {
-      const code = readAt(file, rva, 2).readUInt16LE(0);
+      const code = readAt(rva, 2).readUInt16LE(0);
       architecture = ARCHITECTURES[code] ?? `processor architecture ${code}`;
       if (code !== AMD64) {
         throw new DumpError(`"${file}" is a crash dump of a ${architecture} process; this debugger debugs x64 programs. Open it with a debugger for ${architecture}, such as WinDbg.`);
@@ -80,21 +95,6 @@ export function checkDump(file: string): DumpInfo {
   if (!architecture) throw new DumpError(`"${file}" is a minidump without system information (no SystemInfoStream): it does not say what machine it comes from, so it cannot be read. Write it with MiniDumpWriteDump or .dump.`);
   if (!threads) throw new DumpError(`"${file}" is a minidump without threads (no ThreadListStream): there is no stack in it to show.`);
   return { streams, architecture };
-}
-
-function readHead(file: string): Buffer {
-  return readAt(file, 0, HEADER_SIZE);
-}
-
-function readAt(file: string, position: number, length: number): Buffer {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(length);
-    const n = fs.readSync(fd, buf, 0, length, position);
-    return buf.subarray(0, n);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 /** What a file that is not a minidump is, as far as its first bytes tell. */

@@ -14,6 +14,7 @@ import { DUMP_BREAKPOINT_MESSAGE } from './dumpTarget';
 import { readBytes } from './memory';
 import { Slots } from './slots';
 import type { SymbolQueries } from './symbolQueries';
+import { hex } from '../engines/hex';
 
 const C = Slots.IDebugControl7;
 const BP = Slots.IDebugBreakpoint2;
@@ -24,7 +25,6 @@ const DEBUG_BREAK_READ = 1;
 const DEBUG_BREAK_WRITE = 2;
 export const DEBUG_ANY_ID = 0xffffffff;
 export const DEBUG_BREAKPOINT_ENABLED = 0x4;
-const hex = (v: bigint) => `0x${v.toString(16)}`;
 
 export interface BreakpointsHost {
   readonly control: ComPtr;

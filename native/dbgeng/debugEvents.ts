@@ -16,10 +16,9 @@ import { DEBUG_CSS_LOADS, moduleSymbolStatus } from './modules';
 import { DEBUG_STATUS, Slots } from './slots';
 import type { DbgengStepper, StopEvent } from './stepping';
 import type { SymbolQueries } from './symbolQueries';
+import { hex } from '../engines/hex';
 
 export const BREAK_INSTRUCTION = 0x80000003;
-
-const hex = (v: bigint) => `0x${v.toString(16)}`;
 
 /** What the events need of the engine. */
 export interface EventsHost {

@@ -11,6 +11,7 @@
 import type { DisassembledInstruction } from '../engines/engine';
 import { ComError, readWideString, type ComPtr } from './com';
 import { Slots } from './slots';
+import { hex } from '../engines/hex';
 
 /**
  * No DEBUG_DISASM_* flag: no effective address column, and no symbol or
@@ -20,8 +21,6 @@ import { Slots } from './slots';
 export const DISASM_FLAGS = 0;
 /** Most lines fit; a longer one (long operands, symbols in them) is negotiated: S_FALSE and the size needed. */
 const FIRST_CHARS = 64;
-
-const hex = (v: bigint) => `0x${v.toString(16)}`;
 
 /** "00000000`012412f0 8b45f0          mov     eax,dword ptr [rbp-10h]" */
 const LINE = /^([0-9a-f]+(?:`[0-9a-f]+)?)\s+(\?\?|[0-9a-f]+)(?:\s+(.*))?$/i;

@@ -13,6 +13,7 @@ import { describeHResult, type ComPtr } from './com';
 import { DbgengLayouts } from './layouts';
 import { Slots } from './slots';
 import { describeExceptionStop } from '../engines/exceptionNames';
+import { hex } from '../engines/hex';
 
 const C = Slots.IDebugControl7;
 const CL = Slots.IDebugClient5;
@@ -60,5 +61,5 @@ export function lastEventStop(control: ComPtr, sysobj: ComPtr): DumpStop {
   const parameters = Array.from({ length: count }, (_, i) => extra.readBigUInt64LE(at + REC.ExceptionInformation + 8 * i));
   const firstChance = extra.readUInt32LE(INFO.FirstChance) !== 0;
   const description = describeExceptionStop(code, firstChance, parameters);
-  return { reason: 'exception', threadId, description, exception: { code, address: `0x${address.toString(16)}`, firstChance, description } };
+  return { reason: 'exception', threadId, description, exception: { code, address: hex(address), firstChance, description } };
 }

@@ -18,6 +18,7 @@ import { ComError, ComPtr, describeHResult } from './com';
 import { Slots } from './slots';
 import { vetForDbgeng } from './expressionVetting';
 import { DEBUG_ANY_ID, DEBUG_SYMBOL, SymbolGroup, VALUE_UNAVAILABLE, type Anchor } from './symbolGroup';
+import { hex } from '../engines/hex';
 
 const S = Slots.IDebugSymbols5;
 const DEBUG_SCOPE_GROUP_ARGUMENTS = 0x1;
@@ -144,7 +145,7 @@ export class FrameValues {
     const { group } = fg;
     const address = group.address(index);
     const v: Variable = { name: group.name(index), kind, type: group.typeName(index), value: group.valueText(index) };
-    if (address !== undefined) v.address = `0x${address.toString(16)}`;
+    if (address !== undefined) v.address = hex(address);
     if (p.subElements > 0) {
       // One handle per entry, however often it is shown (VS Code keeps expansion state by reference).
       let handle = [...this.handles].find(([, h]) => h.group === group && h.anchor.index === index)?.[0];

@@ -13,18 +13,19 @@ import { isInlineContext } from '../engines/inlineContext';
 import type { ComPtr } from './com';
 import { Slots } from './slots';
 import type { SymbolQueries } from './symbolQueries';
+import { hex } from '../engines/hex';
 
 const C = Slots.IDebugControl7;
 /** DEBUG_STACK_FRAME_EX: 136 bytes; InlineFrameContext at 128. */
 const FRAME = { size: 136, InstructionOffset: 0, ReturnOffset: 8, FrameOffset: 16, StackOffset: 24, InlineFrameContext: 128 } as const;
 const FIRST_FETCH = 64;
 
-const hex = (v: bigint) => `0x${v.toString(16)}`;
-
 interface Fetched {
   buf: Buffer;
   count: number;
   complete: boolean;
+  /** Per frame: the physical frames above it (its function's index among the physical frames). */
+  physicalIndex: Uint32Array;
   resolved: Map<number, RawFrame>;
 }
 
@@ -102,7 +103,12 @@ export class DbgengStacks {
       'uint64_t frameOffset, uint64_t stackOffset, uint64_t instructionOffset, void *frames, uint32_t framesSize, _Out_ uint32_t *filled',
       0n, 0n, 0n, buf, want, filled);
     const count = Number(filled[0]);
-    return { buf, count, complete: count < want, resolved: this.fetched.get(threadId)?.resolved ?? new Map() };
+    // Counted once per fetch, not once per frame named: a deep stack is paged thousands of frames down.
+    const physicalIndex = new Uint32Array(count);
+    for (let i = 1; i < count; i++) {
+      physicalIndex[i] = physicalIndex[i - 1]! + (isInlineContext(buf.readUInt32LE((i - 1) * FRAME.size + FRAME.InlineFrameContext), 'windows') ? 0 : 1);
+    }
+    return { buf, count, complete: count < want, physicalIndex, resolved: this.fetched.get(threadId)?.resolved ?? new Map() };
   }
 
   private frameAt(f: Fetched, index: number): RawFrame {
@@ -111,12 +117,10 @@ export class DbgengStacks {
     const at = index * FRAME.size;
     const pc = f.buf.readBigUInt64LE(at + FRAME.InstructionOffset);
     const context = f.buf.readUInt32LE(at + FRAME.InlineFrameContext);
-    let physicalIndex = 0;
-    for (let i = 0; i < index; i++) if (!isInlineContext(f.buf.readUInt32LE(i * FRAME.size + FRAME.InlineFrameContext), 'windows')) physicalIndex++;
     const r = this.names.resolve(pc, context);
     const frame: RawFrame = {
       index,
-      physicalIndex,
+      physicalIndex: f.physicalIndex[index]!,
       inline: r.inline,
       instructionOffset: hex(pc),
       returnOffset: hex(f.buf.readBigUInt64LE(at + FRAME.ReturnOffset)),

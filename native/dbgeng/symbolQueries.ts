@@ -17,6 +17,7 @@ import { recordedSourceFiles } from '../win32/sourceFiles';
 import { SymbolLookup } from '../win32/symbolLookup';
 import { ComError, type ComPtr, readWideString } from './com';
 import { Slots } from './slots';
+import { hex } from '../engines/hex';
 
 const S = Slots.IDebugSymbols5;
 /** DEBUG_SYMBOL_SOURCE_ENTRY: 64 bytes (checked against Microsoft's dbgeng.h by the platform ABI test). */
@@ -27,7 +28,6 @@ const DEBUG_GSEL_INLINE_CALLSITE = 0x10;
 /** Copies of one line asked for at most: a line inlined into more places than this binds the first ones. */
 const MAX_LINE_COPIES = 256;
 const NAME_CHARS = 256;
-const hex = (v: bigint) => `0x${v.toString(16)}`;
 
 export class SymbolQueries {
   /** dbgeng's handle of the debuggee, taken at the first break; 0 before, and on an engine without it (the C double). */

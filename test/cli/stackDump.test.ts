@@ -8,39 +8,28 @@
  * starts, with no JavaScript stack.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { installedPlatform } from '../../client/platformChoice';
+import { identityPaths, winePaths } from '../../adapter/paths';
+import { needsWine } from '../../scripts/lib/paths.mjs';
+import { runCli } from '../support/cli';
 import { TestSession } from '../support/dapSession';
 import { fixtureExe, fixturePdb, fixtureSource, repoRoot } from '../support/fixtures';
 import { markerLine } from '../support/markers';
 import { minidumpBytes, PROCESSOR_ARCHITECTURE } from '../support/minidumps';
 import { imageBase, stackShownAt } from '../support/pdbRecords';
 
-const run = promisify(execFile);
-const cli = path.join(repoRoot, 'bin', 'dbgeng-inline.js');
 const SAMPLE_C = fixtureSource('sample.c');
 const SAMPLE = fixtureExe('sample', 'pdb');
 const skip = installedPlatform(repoRoot) ? false : "Microsoft's debugger platform is not installed: run `npm run setup` with dotnet on PATH";
-const toWindows = (p: string) => (process.platform === 'win32' ? p : `Z:${p.replace(/\//g, '\\')}`);
 
 interface JsonFrame { name: string; inline: boolean; module: string | null; line: number | null; instructionPointer: string }
 
-async function stack(args: string[]): Promise<{ stdout: string; stderr: string; code: number; ms: number }> {
-  const t0 = Date.now();
-  try {
-    const r = await run(process.execPath, [cli, 'stack', ...args], { timeout: 120_000 });
-    return { stdout: r.stdout, stderr: r.stderr, code: 0, ms: Date.now() - t0 };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { stdout: err.stdout, stderr: err.stderr, code: err.code, ms: Date.now() - t0 };
-  }
-}
+const stack = (args: string[]) => runCli(['stack', ...args]);
 
 describe('dbgeng-inline stack --dump', { skip }, () => {
   let dir: string;
@@ -54,7 +43,7 @@ describe('dbgeng-inline stack --dump', { skip }, () => {
       const stopped = s.waitForStop();
       await s.launch({ program: SAMPLE, engine: 'dbgeng' }, [{ file: SAMPLE_C, lines: [markerLine(SAMPLE_C, '#BP helper')] }]);
       await stopped;
-      const written = await s.dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: `.dump /m ${toWindows(dump)}`, context: 'repl' });
+      const written = await s.dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: `.dump /m ${(needsWine ? winePaths : identityPaths).toEngine(dump)}`, context: 'repl' });
       assert.ok(fs.existsSync(dump) && fs.statSync(dump).size > 0, written.body.result);
       await s.dap.request('disconnect', { terminateDebuggee: true });
     } finally {

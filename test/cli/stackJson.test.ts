@@ -4,29 +4,21 @@
  * as the command's own.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { fixtureExe, fixtureSource, repoRoot } from '../support/fixtures';
 import { markerLine } from '../support/markers';
+import { runCli } from '../support/cli';
 
-const run = promisify(execFile);
-const cli = path.join(repoRoot, 'bin', 'dbgeng-inline.js');
 
 interface JsonFrame { index: number; name: string; inline: boolean; module: string | null; file: string | null; line: number | null; instructionPointer: string; inlineFrameContext: string }
 interface JsonStop { reason: string; threadId: number; frames: JsonFrame[] }
 
 async function stack(args: string[], cwd = repoRoot): Promise<{ stops: JsonStop[]; code: number; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [cli, 'stack', ...args], { timeout: 120_000, cwd });
-    return { stops: parse(r.stdout), code: 0, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { stops: parse(err.stdout), code: err.code, stderr: err.stderr };
-  }
+  const r = await runCli(['stack', ...args], cwd);
+  return { stops: parse(r.stdout), code: r.code, stderr: r.stderr };
 }
 const parse = (out: string) => out.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as JsonStop);
 
@@ -53,9 +45,9 @@ describe('dbgeng-inline stack --json', () => {
   });
 
   it('counts an exception stop, and prints the k-style table without --json', async () => {
-    const r = await run(process.execPath, [cli, 'stack', '--', fixtureExe('sample'), 'break'], { timeout: 120_000 }).catch((e) => e as { code: number; stdout: string });
-    assert.equal((r as { code?: number }).code, 25);
-    const out = (r as { stdout: string }).stdout;
+    const r = await runCli(['stack', '--', fixtureExe('sample'), 'break']);
+    assert.equal(r.code, 25);
+    const out = r.stdout;
     assert.match(out, /Stopped \(exception\)/);
     assert.match(out, /^\s*# Child-SP\s+RetAddr\s+Call Site$/m);
     assert.match(out, /^[0-9a-f]{2} \(Inline\)\s+-+ sample!helper \[.*sample\.c @ \d+\]$/m);
@@ -78,8 +70,8 @@ describe('dbgeng-inline stack --json', () => {
     const frames = stops.flatMap((st) => st.frames);
     assert.ok(frames.some((f) => f.module === 'kernel32'), 'the stack reaches into kernel32');
     for (const f of frames) if (f.file !== null) assert.ok(fs.existsSync(f.file), `${f.name}: ${f.file}`);
-    const text = await run(process.execPath, [cli, 'stack', ...args], { timeout: 120_000 }).catch((e) => e as { stdout: string });
-    const named = [...(text as { stdout: string }).stdout.matchAll(/\[(.+) @ \d+\]$/gm)].map((m) => m[1]!);
+    const text = await runCli(['stack', ...args]);
+    const named = [...text.stdout.matchAll(/\[(.+) @ \d+\]$/gm)].map((m) => m[1]!);
     assert.ok(named.length > 0);
     for (const file of named) assert.ok(fs.existsSync(file), file);
   });
@@ -94,9 +86,9 @@ describe('dbgeng-inline stack --json', () => {
   });
 
   it('rejects bad usage with a message that says what to do', async () => {
-    const r = await run(process.execPath, [cli, 'stack', '--json']).catch((e) => e as { code: number; stderr: string });
-    assert.equal((r as { code: number }).code, 2);
-    assert.match((r as { stderr: string }).stderr, /Give the program after "--"/);
+    const r = await runCli(['stack', '--json']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Give the program after "--"/);
   });
 
   it('reports a missing program clearly', async () => {

@@ -7,19 +7,16 @@
  * address - 1), and exits with the program's exit code.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { installedPlatform } from '../../client/platformChoice';
+import { runCli } from '../support/cli';
 import { fixtureExe, fixturePdb, fixtureSource, repoRoot } from '../support/fixtures';
 import { markerLine } from '../support/markers';
 import { imageBase, stackShownAt } from '../support/pdbRecords';
 
-const run = promisify(execFile);
-const cli = path.join(repoRoot, 'bin', 'dbgeng-inline.js');
 const SAMPLE_C = fixtureSource('sample.c');
 const SAMPLE = fixtureExe('sample', 'pdb');
 const SAMPLE_PDB = fixturePdb('sample');
@@ -29,15 +26,7 @@ const skip = installedPlatform(repoRoot) ? false : "Microsoft's debugger platfor
 interface JsonFrame { name: string; inline: boolean; module: string | null; file: string | null; line: number | null; instructionPointer: string }
 interface JsonStop { reason: string; frames: JsonFrame[] }
 
-async function stack(args: string[], cwd = repoRoot): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const r = await run(process.execPath, [cli, 'stack', ...args], { timeout: 120_000, cwd });
-    return { stdout: r.stdout, stderr: r.stderr, code: 0 };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { stdout: err.stdout, stderr: err.stderr, code: err.code };
-  }
-}
+const stack = (args: string[], cwd = repoRoot) => runCli(['stack', ...args], cwd);
 
 /** The frames of the sample's own code (helper, middle, outer, main), as the records say they are shown. */
 function expected(frames: JsonFrame[]) {

@@ -16,8 +16,9 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { connectAdapter, type AdapterConnection } from '../../client/adapterProcess';
-import { choosePlatform, installedPlatform, platformRuntime } from '../../client/platformChoice';
+import type { AdapterConnection } from '../../client/adapterProcess';
+import { installedPlatform } from '../../client/platformChoice';
+import { connectAdapterOn } from '../support/dapSession';
 import { frame, MessageReader } from '../../client/dapFraming';
 import { fixtureSource, repoRoot } from '../support/fixtures';
 import { markerLine } from '../support/markers';
@@ -269,8 +270,7 @@ for (const cell of CELLS) describe(`fuzzing the DAP server, ${cell.name} (seed $
   before(async () => {
     g = new Gen(prng(SEED));
     copy = uniqueCopy('sample', 'fuzz', undefined, undefined, cell.toolchain);
-    const platform = cell.engine ? platformRuntime(choosePlatform(repoRoot, { engine: cell.engine, program: copy.exe })) : { env: {} };
-    conn = await connectAdapter({ root: repoRoot, platform: platform.platform, dbghelp: 'dbghelp' in platform ? platform.dbghelp : undefined, env: platform.env });
+    conn = await connectAdapterOn(cell.engine ? { engine: cell.engine, program: copy.exe } : undefined);
     client = new RawClient(conn.socket);
     const init = await client.request(seq++, 'initialize', { adapterID: 'fuzz', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
     assert.equal(init.success, true);

@@ -8,18 +8,22 @@ import { DapClient } from '../../client/dapClient';
 import { choosePlatform, platformRuntime, type SessionTarget } from '../../client/platformChoice';
 import { repoRoot } from './fixtures';
 
+/**
+ * An adapter for the session's target, on the debugger platform the
+ * extension and the CLI would choose for it (client/platformChoice.ts);
+ * without a target, on Wine's DLLs. `env`: extra environment for it.
+ */
+export function connectAdapterOn(on?: SessionTarget, env?: Record<string, string>): Promise<AdapterConnection> {
+  const platform = on ? platformRuntime(choosePlatform(repoRoot, on)) : { env: {} };
+  return connectAdapter({ root: repoRoot, platform: platform.platform, dbghelp: 'dbghelp' in platform ? platform.dbghelp : undefined, env: { ...platform.env, ...env } });
+}
+
 export class TestSession {
   private constructor(readonly dap: DapClient, readonly conn: AdapterConnection, readonly capabilities: DebugProtocol.Capabilities) {}
 
-  /**
-   * `env`: extra environment for the adapter process. `on`: the session's
-   * target, to start the adapter on the debugger platform the extension
-   * and the CLI would choose for it (client/platformChoice.ts); without it,
-   * on Wine's DLLs.
-   */
+  /** A session with an adapter of its own (connectAdapterOn: `on` picks its platform, `env` is added to its environment). */
   static async start(env?: Record<string, string>, on?: SessionTarget): Promise<TestSession> {
-    const platform = on ? platformRuntime(choosePlatform(repoRoot, on)) : { env: {} };
-    const conn = await connectAdapter({ root: repoRoot, platform: platform.platform, dbghelp: 'dbghelp' in platform ? platform.dbghelp : undefined, env: { ...platform.env, ...env } });
+    const conn = await connectAdapterOn(on, env);
     const dap = new DapClient(conn.socket, conn.socket);
     const init = await dap.request<DebugProtocol.InitializeResponse>('initialize', { adapterID: 'dbgeng', clientID: 'tests', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsRunInTerminalRequest: false });
     return new TestSession(dap, conn, init.body ?? {});

@@ -15,10 +15,10 @@ import type { Handle } from '../../win32/kernel32';
 import { DebugRegisters } from './debugRegisters';
 import type { SoftwareBreakpoints } from './softwareBreakpoints';
 import type { SymbolSession } from './symbols';
+import { hex } from '../hex';
 
 /** How far a breakpoint on a line without code may move down to the next line that has code. */
 const MAX_LINE_MOVE = 50;
-const hex = (v: bigint) => `0x${v.toString(16)}`;
 
 interface SourceBreakpoints { path: string; breakpoints: BoundBreakpoint[] }
 
@@ -126,7 +126,6 @@ export class BreakpointTable {
     if (!breakpoints.add(address, id)) return { id, verified: false, line: 0, addresses: [], message: `Could not write a breakpoint at ${hex(address)}.` };
     return { id, verified: true, line: symbols.lineByOffset(address)?.line ?? 0, addresses: [hex(address)] };
   }
-
 
   /** A module loaded: the breakpoints that bound nowhere yet may bind now, each announced by a breakpoint event. */
   rebindUnverified(): void {

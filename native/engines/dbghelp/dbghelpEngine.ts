@@ -39,14 +39,13 @@ import { readShown, writeShown } from './memory';
 import { EngineError } from '../engineError';
 import { checkLaunch } from '../programCheck';
 import { isInlineContext } from '../inlineContext';
+import { hex } from '../hex';
 
 const ERROR_SEM_TIMEOUT = 121;
 const LAUNCH_TIMEOUT_MS = 20_000;
 const EXIT_TIMEOUT_MS = 10_000;
 
 interface ThreadRecord { handle: Handle; name: string }
-
-const hex = (v: bigint) => `0x${v.toString(16)}`;
 
 export class DbghelpEngine implements Engine {
   readonly kind = 'dbghelp' as const;

@@ -21,8 +21,7 @@ import type { DbghelpStacks } from './stacks';
 import { STEP_OWNER, type Stepper } from './stepper';
 import type { SymbolSession } from './symbols';
 import type { ThreadControl } from './threadControl';
-
-const hex = (v: bigint) => `0x${v.toString(16)}`;
+import { hex } from '../hex';
 
 export interface ExceptionHost {
   regs: ThreadControl;

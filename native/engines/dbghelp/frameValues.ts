@@ -19,11 +19,11 @@ import { LocalsReader, type FrameVariable } from './locals';
 import { CV_REGISTERS, NONVOLATILE, REGISTERS, registerValue } from './registers';
 import type { SoftwareBreakpoints } from './softwareBreakpoints';
 import { TypeReader } from './types';
+import { hex } from '../hex';
 
 const C = Layouts.CONTEXT;
 /** How much of an expression's result is read to check that it can be read at all. */
 const MAX_CHECKED_READ = 4096;
-const hex = (v: bigint) => `0x${v.toString(16)}`;
 
 /** The 64-bit register a CodeView register name is part of (rcx for ecx), for writing a variable held in it. */
 const CV_REGISTER_BY_NAME = new Map(Object.values(CV_REGISTERS).map((r) => [r.name, REGISTERS.find((x) => C[x] === r.offset)!]));

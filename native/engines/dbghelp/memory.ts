@@ -6,6 +6,7 @@
 import type { MemoryBlock } from '../engine';
 import { readMemory, writeMemory, type Handle } from '../../win32/kernel32';
 import type { SoftwareBreakpoints } from './softwareBreakpoints';
+import { hex } from '../hex';
 
 /** The most one readMemory request reads (VS Code's memory view asks for pages). */
 const MAX_MEMORY_REQUEST = 1 << 20;
@@ -15,7 +16,7 @@ export function readShown(process: Handle, breakpoints: SoftwareBreakpoints | un
   const size = Math.max(0, Math.min(count, MAX_MEMORY_REQUEST));
   const bytes = readMemory(process, at, size);
   const shown = breakpoints ? breakpoints.unpatch(at, bytes) : bytes;
-  return { address: `0x${at.toString(16)}`, data: shown.toString('base64'), unreadable: size - bytes.length };
+  return { address: hex(at), data: shown.toString('base64'), unreadable: size - bytes.length };
 }
 
 /** Writes base64 `data` at `address`; answers the bytes written. */
