@@ -22,6 +22,7 @@ export const ADAPTER_ERRORS = {
   noStoppedThread: 1008,
   cannotRestartAttached: 1009,
   programAndDump: 1010,
+  stillStarting: 1012,
   badDump: 1011,
   sourceNotHere: 1013,
   internal: 1100,
@@ -64,6 +65,7 @@ export const errors = {
   badEnv: () => new UserError('badEnv', '"env" must be an object of strings, for example {"NAME": "value"} (null removes a variable).'),
   badAttribute: (name: string, expected: string) => new UserError('badAttribute', `"${name}" must be ${expected}.`),
   notLaunched: () => new UserError(ENGINE_ERRORS.notLaunched.id, 'No program is being debugged yet. Start one with a launch request first.'),
+  stillStarting: () => new UserError('stillStarting', 'The program is still starting. Send this once the launch or attach request has been answered (after the initialized event).'),
   cannotRestartAttached: () => new UserError('cannotRestartAttached', 'Restart starts the launched program again; this session attached to a running process. Disconnect, then attach again.'),
   notStopped: () => new UserError(ENGINE_ERRORS.notStopped.id, 'The program is running. Pause it first.'),
   /** Something failed that should not have: a bug, said as it is. */

@@ -43,6 +43,13 @@ export class Runtime {
   dumpStop?: DumpStop;
 
   private current?: EngineClient;
+  /**
+   * The engine's program is there (launched, attached or opened). Until it
+   * is, requests that need it are refused: an engine is not asked about a
+   * program it has not started (Microsoft's dbgeng under Wine ends the
+   * adapter's process on a symbol command with no session).
+   */
+  private ready = false;
   /** Files the debug information names: with a path where they are on this machine (see stack/sources.ts). */
   private readonly sourceFiles = new SourceFiles((enginePath) => fs.existsSync(enginePath));
   private stopOnEntry = false;
@@ -67,12 +74,13 @@ export class Runtime {
   engine(): EngineClient {
     if (!this.current && this.engineFault) throw errors.engineDied(this.engineFault);
     if (!this.current) throw errors.notLaunched();
+    if (!this.ready) throw errors.stillStarting();
     return this.current;
   }
 
-  /** The engine, if there is one (threads are none without). */
+  /** The engine, once its program is there (threads are none without). */
   get maybeEngine(): EngineClient | undefined {
-    return this.current;
+    return this.ready ? this.current : undefined;
   }
 
   async attach(args: AttachArguments): Promise<void> {
@@ -80,6 +88,7 @@ export class Runtime {
     this.sourceMap = new SourceFileMap(config.sourceFileMap);
     const engine = await this.startEngine(config.engine, config.dbgengPath);
     const result = await this.orRelease(engine.attach(config.processId));
+    this.ready = true;
     this.attached = true;
     this.stopOnEntry = config.stopOnEntry;
     this.mainThreadId = (await engine.threads())[0]?.id ?? 0;
@@ -147,6 +156,7 @@ export class Runtime {
     const engine = this.current;
     if (!engine) return;
     this.current = undefined;
+    this.ready = false;
     await engine.dispose();
   }
 
@@ -156,6 +166,7 @@ export class Runtime {
     const engine = await this.startEngine(config.engine, config.dbgengPath);
     if (config.dumpFile !== undefined) {
       const result = await this.orRelease(engine.openDump(this.paths.toEngine(config.dumpFile)));
+      this.ready = true;
       this.launchConfig = config;
       this.stopOnEntry = false;
       this.dumpStop = result.dumpStop ?? { reason: 'entry', threadId: (await engine.threads())[0]?.id ?? 0 };
@@ -169,6 +180,7 @@ export class Runtime {
       cwd: config.cwd ? this.paths.toEngine(config.cwd) : undefined,
       env: config.env,
     }));
+    this.ready = true;
     this.launchConfig = config;
     this.stopOnEntry = config.stopOnEntry;
     this.mainThreadId = (await engine.threads())[0]?.id ?? 0;
@@ -246,6 +258,7 @@ export class Runtime {
     this.cancellation.moveOn();
     this.send(new OutputEvent(errors.engineDied(e.message).message + '\n', 'stderr'));
     this.current = undefined;
+    this.ready = false;
     this.sendTerminated();
   }
 

@@ -6,6 +6,7 @@
  * process that has just died), or the Debug Console as it comes.
  */
 import type { EventSink } from '../engines/engine';
+import { EngineError } from '../engines/engineError';
 import type { ComPtr } from './com';
 import { Slots } from './slots';
 import type { SymbolQueries } from './symbolQueries';
@@ -24,6 +25,8 @@ export class DbgengCommands {
     private readonly emit: EventSink,
     /** The process has exited: what dbgeng says after that is not the program's. */
     private readonly exited: () => boolean,
+    /** dbgeng has a session (a process started or attached, or a dump opened) that is not over. */
+    private readonly inSession: () => boolean,
   ) {}
 
   /** The output callback's text. */
@@ -46,8 +49,16 @@ export class DbgengCommands {
     this.removingBreakpointsFromDeadProcess = false;
   }
 
-  /** Runs a command; what it prints goes where output goes now. */
+  /**
+   * Runs a command; what it prints goes where output goes now. Never
+   * outside a session: Microsoft's dbgeng under Wine answers a command
+   * with no session (before the program starts, or once it has exited)
+   * with a C++ exception (0xe06d7363) that Wine does not hand to dbgeng's
+   * own handler, and the process fails fast (0xc0000409): measured with
+   * `ld *` before a launch and `lm` after the exit (WINEDEBUG=+seh).
+   */
   run(command: string): void {
+    if (!this.inSession()) throw new EngineError('notLaunched', `There is no program for "${command}" to look at: it has not started yet, or it has exited. Start it (or restart it) first.`);
     this.control.call(C.ExecuteWide, 'ExecuteWide', 'uint32_t outputControl, const char16_t *command, uint32_t flags', DEBUG_OUTCTL_THIS_CLIENT, command, 0);
   }
 

@@ -96,9 +96,12 @@ export class DbgengEngine implements Engine {
     this.thread = new DbgengThreads(dbg.sysobj);
     const report = (what: string) => (slot: number, e: unknown) =>
       this.emit({ type: 'output', category: 'console', text: `A ${what} callback (slot ${slot}) failed and returned E_FAIL to dbgeng: ${(e as Error).message}\n` });
-    this.commands = new DbgengCommands(dbg.control, emit, () => this.events.exitCode !== undefined);
+    this.commands = new DbgengCommands(dbg.control, emit, () => this.events.exitCode !== undefined, () => this.launched && !this.exited);
     this.output = outputCallbacks((_mask, text) => this.commands.onOutput(text), report('output'));
-    this.names = new SymbolQueries(dbg.symbols, () => this.events.modules.keys(), () => this.commands.quietly(() => this.commands.run('ld *')));
+    this.names = new SymbolQueries(dbg.symbols, () => this.events.modules.keys(), () => {
+      // Before the program starts there are no modules to load.
+      if (this.launched && !this.exited) this.commands.quietly(() => this.commands.run('ld *'));
+    });
     this.bps = new DbgengBreakpoints({ control: dbg.control, dataSpaces: dbg.dataSpaces, names: this.names, dump: () => this.dump !== undefined, emit: (e) => this.emit(e) });
     this.values = new FrameValues(dbg.symbols, (threadId) => this.thread.select(threadId),
       wineHostsMicrosoftDbgeng ? { isGlobal: (name) => this.names.offsetOfName(name).length > 0 } : undefined);
