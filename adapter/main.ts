@@ -6,7 +6,9 @@
  *   (no flag)      serve one session on stdin/stdout (VS Code on Windows).
  * Only loopback is ever listened on.
  */
+import { exitAdapter } from './exit';
 import { serve } from './server';
+import { pruneSymbolPath } from './symbolPath';
 import { DbgengSession } from './session';
 
 // A bug in one handler must not take the debuggee's session down with it:
@@ -15,6 +17,8 @@ import { DbgengSession } from './session';
 process.on('unhandledRejection', (reason) => {
   console.error(`Unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`);
 });
+
+pruneSymbolPath();
 
 const serverArg = process.argv.find((a) => a.startsWith('--server='));
 if (serverArg) {
@@ -27,5 +31,5 @@ if (serverArg) {
 } else {
   const session = new DbgengSession();
   session.start(process.stdin, process.stdout);
-  process.stdin.on('close', () => void session.disposeEngine().finally(() => process.exit(0)));
+  process.stdin.on('close', () => void session.disposeEngine().then(exitAdapter));
 }

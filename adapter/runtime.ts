@@ -18,6 +18,7 @@ import { identityPaths, winePaths, type PathMapper } from './paths';
 import { SourceFileMap } from './sourceFileMap';
 import { SourceFiles, type SourceOf } from './stack/sources';
 import { Stop } from './stop';
+import { SymbolNotes } from './symbolNotes';
 
 export interface SessionOptions {
   /** Where engine-host.js is (default: beside the running bundle). */
@@ -53,6 +54,8 @@ export class Runtime {
   /** Files the debug information names: with a path where they are on this machine (see stack/sources.ts). */
   private readonly sourceFiles = new SourceFiles((enginePath) => fs.existsSync(enginePath));
   private stopOnEntry = false;
+  /** Modules whose symbols are missing or do not match, said once each. */
+  private readonly symbolNotes = new SymbolNotes((text) => this.send(new OutputEvent(text, 'important')));
   private mainThreadId = 0;
   private terminated = false;
   /** Why the engine thread died, once it has. */
@@ -150,14 +153,14 @@ export class Runtime {
     await this.disposeEngine();
   }
 
-  /** Ends the debuggee and the engine thread; safe to call twice. */
-  async disposeEngine(): Promise<void> {
+  /** Ends the debuggee and the engine thread; safe to call twice. False when the thread is stuck for good (see adapter/exit.ts). */
+  async disposeEngine(): Promise<boolean> {
     this.cancellation.moveOn();
     const engine = this.current;
-    if (!engine) return;
+    if (!engine) return true;
     this.current = undefined;
     this.ready = false;
-    await engine.dispose();
+    return engine.dispose();
   }
 
   /** Starts an engine thread and the program under it, stopped at the loader breakpoint (or opens the crash dump). */
@@ -242,7 +245,8 @@ export class Runtime {
   }
 
   /** An engine event the client hears of: a stop is a new Stop. */
-  private show(e: EngineEvent): void {
+  private show(event: EngineEvent): void {
+    const e = event.type === 'module' ? this.symbolNotes.note(event, this.paths) : event;
     if (e.type === 'module') {
       if (e.reason === 'new') this.modules.set(e.id, { name: e.name, path: e.path, base: e.base, symbolStatus: e.symbolStatus });
       else this.modules.delete(e.id);

@@ -5,6 +5,7 @@
  * debuggee has been dealt with (ended, never left suspended).
  */
 import net from 'node:net';
+import { exitAdapter } from './exit';
 import { DbgengSession, type SessionOptions } from './session';
 
 export const LISTEN_HOST = '127.0.0.1';
@@ -20,11 +21,11 @@ export function serve(port: number, options: SessionOptions = {}): net.Server {
     session.setRunAsServer(true);
     session.start(socket, socket);
     socket.on('close', () => {
-      void session.disposeEngine().finally(() => {
+      void session.disposeEngine().then((ended) => {
         sessions--;
         if (sessions === 0) {
           server.close();
-          process.exit(0);
+          exitAdapter(ended);
         }
       });
     });

@@ -28,7 +28,7 @@ export class DbgengSession extends DebugSession {
   }
 
   /** Ends the debuggee and the engine thread (the client went away); safe to call twice. */
-  disposeEngine(): Promise<void> {
+  disposeEngine(): Promise<boolean> {
     return this.runtime.disposeEngine();
   }
 

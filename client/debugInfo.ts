@@ -8,6 +8,7 @@
  * Wine's reads DWARF (and some PDB).
  */
 import fs from 'node:fs';
+import { pdbSignature } from './pdbFile';
 
 export interface DebugInfo {
   /** The PDB path the image's CodeView record names (as the linker wrote it). */
@@ -78,9 +79,7 @@ export function readDebugInfo(file: string): DebugInfo {
         if (dataSize < 24) continue;
         const cv = read(dataAt, Math.min(dataSize, 24 + 1024));
         if (cv.readUInt32LE(0) !== RSDS) continue;
-        const g = cv.subarray(4, 20);
-        const guid = `${g.readUInt32LE(0).toString(16).padStart(8, '0')}-${g.readUInt16LE(4).toString(16).padStart(4, '0')}-${g.readUInt16LE(6).toString(16).padStart(4, '0')}-${g.subarray(8, 10).toString('hex')}-${g.subarray(10).toString('hex')}`;
-        info.pdbSignature = `{${guid.toUpperCase()}} age ${cv.readUInt32LE(20)}`;
+        info.pdbSignature = pdbSignature(cv.subarray(4, 20), cv.readUInt32LE(20));
         info.pdb = cv.subarray(24).toString('utf8').replace(/\0.*$/s, '');
       }
     }

@@ -46,13 +46,15 @@ export function startWatchdogMs(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /** Waits until `work` settles (its outcome does not matter here), but no longer than `ms`. */
-async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+/** Waits for `work` to settle, or `ms`; true when it settled. */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    work.catch(() => undefined),
-    new Promise<void>((r) => (timer = setTimeout(r, ms))),
+  const settled = await Promise.race([
+    work.then(() => true, () => true),
+    new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms))),
   ]);
   clearTimeout(timer);
+  return settled;
 }
 
 /** An engine request as the client offers it: the same parameters, the result when the engine thread answers. */
@@ -81,6 +83,8 @@ export class EngineClient extends EventEmitter {
   private nextId = 1;
   private dead?: Error;
   private disposing = false;
+  /** Settles when the engine thread has really ended. */
+  private readonly threadEnded: Promise<void>;
 
   /** `hostScript` defaults to engine-host.js beside the running bundle. */
   constructor(engine: string, hostScript = path.join(__dirname, 'engine-host.js'), options: { dbgengPath?: string } = {}) {
@@ -89,6 +93,7 @@ export class EngineClient extends EventEmitter {
     this.worker.on('message', (msg: HostMessage) => this.onMessage(msg));
     this.worker.on('error', (e) => this.fail(new Error(`The engine thread failed: ${e.message}`)));
     this.worker.on('exit', (code) => this.fail(new Error(`The engine thread ended (exit code ${code}).`)));
+    this.threadEnded = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     for (const method of ENGINE_METHODS) {
       if (!(method in this)) Object.defineProperty(this, method, { value: (...params: never[]) => this.call(method, ...(params as Parameters<EngineRequests[typeof method]>)) });
     }
@@ -123,12 +128,16 @@ export class EngineClient extends EventEmitter {
    * Ends the debuggee (if any) and the engine thread. Never rejects, and
    * never waits for ever: an engine thread that does not answer in time is
    * ended all the same (and the system ends the debuggee with it).
+   * Resolves false when the thread is still there, stuck in a system call
+   * (then only ending the process ends it: see adapter/exit.ts).
    */
-  async dispose(): Promise<void> {
-    if (this.dead) return;
-    this.disposing = true;
-    await settledWithin(this.call('dispose'), DISPOSE_TIMEOUT_MS);
-    await settledWithin(this.worker.terminate(), TERMINATE_TIMEOUT_MS);
+  async dispose(): Promise<boolean> {
+    if (!this.dead) {
+      this.disposing = true;
+      await settledWithin(this.call('dispose'), DISPOSE_TIMEOUT_MS);
+      void this.worker.terminate().catch(() => undefined);
+    }
+    return settledWithin(this.threadEnded, TERMINATE_TIMEOUT_MS);
   }
 
   /**

@@ -87,9 +87,10 @@ export interface EventHandlers {
   exception(code: number, address: bigint, firstChance: boolean, parameters: bigint[]): number;
   createThread(): number;
   exitThread(code: number): number;
-  createProcess(moduleName: string, imageName: string, base: bigint): number;
+  /** `imageFile`: the image's file handle (0 when dbgeng has none), which names its full path. */
+  createProcess(moduleName: string, imageName: string, base: bigint, imageFile: bigint): number;
   exitProcess(code: number): number;
-  loadModule(moduleName: string, imageName: string, base: bigint): number;
+  loadModule(moduleName: string, imageName: string, base: bigint, imageFile: bigint): number;
   unloadModule(name: string, base: bigint): number;
   /** Symbols changed (DEBUG_CSS_* flags); for loads and unloads `argument` is the module's base. */
   changeSymbolState(flags: number, argument: bigint): void;
@@ -119,12 +120,12 @@ export function eventCallbacks(h: EventHandlers, onError: (method: number, e: un
     { signature: 'uint32_t code', fn: ((_s: unknown, c: unknown) => h.exitThread(Number(c))) as never },
     {
       signature: 'uint64_t imageFile, uint64_t handle, uint64_t base, uint32_t size, const char16_t *module, const char16_t *image, uint32_t checksum, uint32_t timestamp, uint64_t thread, uint64_t threadData, uint64_t start',
-      fn: ((_s: unknown, _f: unknown, _h: unknown, base: unknown, _z: unknown, mod: unknown, img: unknown) => h.createProcess(str(mod), str(img), u64(base))) as never,
+      fn: ((_s: unknown, f: unknown, _h: unknown, base: unknown, _z: unknown, mod: unknown, img: unknown) => h.createProcess(str(mod), str(img), u64(base), u64(f))) as never,
     },
     { signature: 'uint32_t code', fn: ((_s: unknown, c: unknown) => h.exitProcess(Number(c))) as never },
     {
       signature: 'uint64_t imageFile, uint64_t base, uint32_t size, const char16_t *module, const char16_t *image, uint32_t checksum, uint32_t timestamp',
-      fn: ((_s: unknown, _f: unknown, base: unknown, _z: unknown, mod: unknown, img: unknown) => h.loadModule(str(mod), str(img), u64(base))) as never,
+      fn: ((_s: unknown, f: unknown, base: unknown, _z: unknown, mod: unknown, img: unknown) => h.loadModule(str(mod), str(img), u64(base), u64(f))) as never,
     },
     { signature: 'const char16_t *name, uint64_t base', fn: ((_s: unknown, n: unknown, base: unknown) => h.unloadModule(str(n), u64(base))) as never },
     { signature: 'uint32_t error, uint32_t level', fn: noChange as never },

@@ -17,6 +17,18 @@ import { DEBUG_STATUS, Slots } from './slots';
 import type { DbgengStepper, StopEvent } from './stepping';
 import type { SymbolQueries } from './symbolQueries';
 import { hex } from '../engines/hex';
+import { fileNameOfHandle } from '../win32/eventNames';
+
+/**
+ * The image's full path: dbgeng's ImageName is the loader's, which for the
+ * program itself under Wine is its bare file name ("sample.exe"); the
+ * event's file handle names the file. Only a path names the PDB's folder
+ * and the program's (client/symbolCheck.ts looks there).
+ */
+function fullImagePath(image: string, file: bigint): string {
+  if (/[\\/]/.test(image) || !file) return image;
+  return fileNameOfHandle(file) || image;
+}
 
 export const BREAK_INSTRUCTION = 0x80000003;
 
@@ -55,9 +67,9 @@ export class DbgengEvents {
       exception: (code, address, firstChance, parameters) => this.onException(code, address, firstChance, parameters),
       createThread: () => this.onThread('started'),
       exitThread: () => this.onThread('exited'),
-      createProcess: (mod, image, base) => this.onModule('new', mod, image, base),
+      createProcess: (mod, image, base, file) => this.onModule('new', mod, fullImagePath(image, file), base),
       exitProcess: (code) => this.onExitProcess(code),
-      loadModule: (mod, image, base) => this.onModule('new', mod, image, base),
+      loadModule: (mod, image, base, file) => this.onModule('new', mod, fullImagePath(image, file), base),
       unloadModule: (name, base) => this.onModule('removed', name, name, base),
       changeSymbolState: (flags, base) => this.onSymbolsLoaded(flags, base),
     }, onError);

@@ -98,10 +98,12 @@ export class SymbolQueries {
     // A "displacement" past 2^63 is negative: the address lies before the
     // nearest symbol dbgeng found (code of a static function the PDB has no
     // name for, as mingw's CRT start-up). That name would be a lie: the
-    // frame goes by module+offset instead.
+    // frame goes by module+offset instead. A name without "!" is the
+    // module's own: dbgeng's answer for a module without symbols (its
+    // displacement is the offset from the module's base), no function.
     const bang = qualified?.indexOf('!') ?? -1;
-    const module = qualified && bang > 0 ? qualified.slice(0, bang) : undefined;
-    const named = qualified !== undefined && BigInt(disp[0] as bigint) < 1n << 63n;
+    const module = qualified && bang > 0 ? qualified.slice(0, bang) : qualified || undefined;
+    const named = qualified !== undefined && bang > 0 && BigInt(disp[0] as bigint) < 1n << 63n;
     const displacement = named ? Number(disp[0]) : undefined;
     const line = [0];
     let file: string | undefined;

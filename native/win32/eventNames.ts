@@ -19,7 +19,8 @@ export function imagePath(process: Handle, file: Handle, imageNamePtr: bigint, u
   return pointer.length === 8 ? readRemoteString(process, pointer.readBigUInt64LE(0), unicode) : '';
 }
 
-function fileNameOfHandle(file: Handle): string {
+/** The path of an open file (GetFinalPathNameByHandleW), or '' when the system cannot say. */
+export function fileNameOfHandle(file: Handle): string {
   if (!file) return '';
   const buf = Buffer.alloc(2048);
   const n = k32.GetFinalPathNameByHandleW(file, buf, 1024, 0);

@@ -18,6 +18,18 @@ import { repoRoot } from '../support/fixtures';
 import { StopQueue, uniqueCopy, type ExeCopy } from '../support/debuggee';
 import { processesRunning, waitUntilGone } from '../support/processes';
 
+/** Builds the adapter with the faulty engine thread (drivers/); returns the adapter script. */
+async function buildFaultyAdapter(): Promise<string> {
+  const outDir = path.join(repoRoot, 'dist', 'test-drivers');
+  for (const name of ['faultyHost', 'faultyAdapter']) {
+    await esbuild.build({
+      entryPoints: [path.join(__dirname, 'drivers', `${name}.ts`)], bundle: true, platform: 'node', format: 'cjs',
+      outfile: path.join(outDir, `${name}.js`), external: ['koffi', 'iced-x86', 'vscode'], logLevel: 'warning',
+    });
+  }
+  return path.join(outDir, 'faultyAdapter.js');
+}
+
 describe('the engine thread dying in the middle of a request', () => {
   let conn: AdapterConnection;
   let dap: DapClient;
@@ -27,15 +39,8 @@ describe('the engine thread dying in the middle of a request', () => {
   let terminated: Promise<unknown>;
 
   before(async () => {
-    const outDir = path.join(repoRoot, 'dist', 'test-drivers');
-    for (const name of ['faultyHost', 'faultyAdapter']) {
-      await esbuild.build({
-        entryPoints: [path.join(__dirname, 'drivers', `${name}.ts`)], bundle: true, platform: 'node', format: 'cjs',
-        outfile: path.join(outDir, `${name}.js`), external: ['koffi', 'iced-x86', 'vscode'], logLevel: 'warning',
-      });
-    }
     copy = uniqueCopy('sample', 'enginefault');
-    conn = await connectAdapter({ root: repoRoot, adapterScript: path.join(outDir, 'faultyAdapter.js') });
+    conn = await connectAdapter({ root: repoRoot, adapterScript: await buildFaultyAdapter() });
     dap = new DapClient(conn.socket, conn.socket);
     q = new StopQueue(dap);
     dap.on('output', (e: DebugProtocol.OutputEvent) => {
@@ -96,5 +101,37 @@ describe('the engine thread dying in the middle of a request', () => {
     conn.socket.end();
     assert.equal(await exited, 0);
     assert.ok(fs.existsSync(conn.logFile));
+  });
+});
+
+describe('the engine thread stuck for good in a system call when the client leaves', () => {
+  it('the adapter process ends (it does not wait for the thread), and the debuggee with it', async () => {
+    const copy = uniqueCopy('sample', 'enginestuck');
+    const conn = await connectAdapter({ root: repoRoot, adapterScript: await buildFaultyAdapter(), env: { DBGENG_TEST_FAULT: 'hang' } });
+    try {
+      const dap = new DapClient(conn.socket, conn.socket);
+      const q = new StopQueue(dap);
+      await dap.request('initialize', { adapterID: 'dbgeng', pathFormat: 'path' });
+      const initialized = dap.waitFor('initialized', 60_000);
+      await dap.request('launch', { program: copy.exe, args: ['break'] });
+      await initialized;
+      await dap.request('configurationDone');
+      const stop = await q.nextStop();
+      assert.equal(processesRunning(copy.name).length, 1);
+      // The engine thread blocks in this request, for good.
+      void dap.send('stackTrace', { threadId: stop.body.threadId, startFrame: 0, levels: 20 }).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 500));
+      const exited = new Promise<number | null>((r) => conn.process.once('exit', r));
+      const left = Date.now();
+      conn.socket.destroy();
+      // Dispose waits 15 s for the engine, then 5 s for the thread to end.
+      const code = await Promise.race([exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 40_000))]);
+      assert.notEqual(code, 'still running', 'the adapter process was still running 40 s after its client left');
+      console.log(`adapter ended ${Date.now() - left} ms after its client left, exit code ${code}`);
+      assert.deepEqual(await waitUntilGone(copy.name), []);
+    } finally {
+      await conn.close();
+      copy.remove();
+    }
   });
 });
