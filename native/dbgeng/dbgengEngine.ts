@@ -18,12 +18,13 @@ import type {
 import { EngineError } from '../engines/engineError';
 import { INLINE_FRAME_CONTEXT_IGNORE } from '../engines/inlineContext';
 import { checkLaunch } from '../engines/programCheck';
-import { buildCommandLine, buildEnvironmentBlock } from '../win32/commandLine';
 import { getWineVersion } from '../win32/platform';
 import { check, k32 } from '../win32/kernel32';
+import { ProgramOutput } from '../win32/programOutput';
 import { outputCallbacks, type CallbackObject } from './callbacks';
 import { ComError, describeHResult } from './com';
 import { DbgengCommands, refusedUnderWine } from './commands';
+import { createProcess } from './createProcess';
 import { Disassembler } from './disassembly';
 import { FrameValues } from './frameValues';
 import { readVirtual, writeVirtual } from './memory';
@@ -44,7 +45,6 @@ const S = Slots.IDebugSymbols5;
 const CL = Slots.IDebugClient5;
 const SO = Slots.IDebugSystemObjects4;
 
-const DEBUG_ONLY_THIS_PROCESS = 0x2;
 const DEBUG_ENGOPT_INITIAL_BREAK = 0x20;
 const DEBUG_ATTACH_DEFAULT = 0;
 const DEBUG_INTERRUPT_ACTIVE = 0;
@@ -62,6 +62,8 @@ export class DbgengEngine implements Engine {
   /** What dbgeng has said since the program last ran: the pending stop, the exit code, the modules. */
   private readonly events: DbgengEvents;
   private readonly output: CallbackObject;
+  /** What the launched program writes (an attached program's output is its own). */
+  private readonly programOutput = new ProgramOutput((e) => this.emit(e));
   private pid = 0;
   private exited = false;
   private launched = false;
@@ -129,15 +131,8 @@ export class DbgengEngine implements Engine {
     if (this.launched) throw new EngineError('alreadyLaunched', 'This session already has a debuggee.');
     checkLaunch(params);
     this.launched = true;
-    const { control, client } = this.dbg;
-    control.call(C.AddEngineOptions, 'AddEngineOptions', 'uint32_t options', DEBUG_ENGOPT_INITIAL_BREAK);
-    // DEBUG_CREATE_PROCESS_OPTIONS: CreateFlags, EngCreateFlags, VerifierFlags, Reserved.
-    const options = Buffer.alloc(16);
-    options.writeUInt32LE(DEBUG_ONLY_THIS_PROCESS, 0);
-    const env = params.env && Object.keys(params.env).length ? buildEnvironmentBlock(process.env, params.env) : null;
-    this.commands.quietly(() => client.call(CL.CreateProcessAndAttach2Wide, 'CreateProcessAndAttach2Wide',
-      'uint64_t server, const char16_t *commandLine, void *options, uint32_t optionsSize, const char16_t *initialDirectory, void *environment, uint32_t processId, uint32_t attachFlags',
-      0n, buildCommandLine(params.program, params.args), options, 16, params.cwd ?? null, env, 0, 0));
+    this.dbg.control.call(C.AddEngineOptions, 'AddEngineOptions', 'uint32_t options', DEBUG_ENGOPT_INITIAL_BREAK);
+    this.programOutput.attach(createProcess(this.dbg.client, params, (start) => this.commands.quietly(start)));
     this.waitForFirstBreak(() => {
       this.terminate();
       return new EngineError('launchTimeout', `"${params.program}" did not reach its initial breakpoint within ${LAUNCH_TIMEOUT_MS / 1000} s; it was ended.`);
@@ -227,6 +222,7 @@ export class DbgengEngine implements Engine {
 
   poll(ms: number, report = true): boolean {
     const hr = this.dbg.control.invoke(C.WaitForEvent, 'WaitForEvent', 'uint32_t flags, uint32_t timeout', 0, ms);
+    this.programOutput.pump();
     if (hr === HRESULT.S_FALSE) return false;
     if (hr < 0) {
       // E_UNEXPECTED: no debuggee any more (Microsoft's dbgeng answers so
@@ -413,8 +409,14 @@ export class DbgengEngine implements Engine {
     this.finishExit(this.events.exitCode ?? 1);
   }
 
+  /** The program's output while it is stopped: what programs it started write to the output they inherited. */
+  forwardOutput(): void {
+    this.programOutput.pump();
+  }
+
   dispose(): void {
     this.terminate();
+    this.programOutput.close();
     this.dbg.client.invoke(CL.SetEventCallbacksWide, 'SetEventCallbacksWide', 'void *callbacks', null);
     this.dbg.client.invoke(CL.SetOutputCallbacksWide, 'SetOutputCallbacksWide', 'void *callbacks', null);
     this.dbg.release();
@@ -432,6 +434,8 @@ export class DbgengEngine implements Engine {
 
   private finishExit(code: number): void {
     if (this.exited) return;
+    this.programOutput.pump();
+    this.programOutput.close();
     this.stepper.abandon();
     this.exited = true;
     this.running = false;

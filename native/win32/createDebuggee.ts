@@ -10,9 +10,10 @@
  * (JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE).
  */
 import { Layouts } from './layouts';
-import { check, k32, systemMessage, wideZ, type Handle } from './kernel32';
+import { k32, systemMessage, wideZ, type Handle } from './kernel32';
 import { Win32Error } from './errors';
 import { startDespiteLostStarts } from './lostStarts';
+import { createOutputPipe } from './outputPipe';
 import { buildCommandLine, buildEnvironmentBlock } from './commandLine';
 
 const DEBUG_ONLY_THIS_PROCESS = 0x2;
@@ -20,7 +21,6 @@ const CREATE_UNICODE_ENVIRONMENT = 0x400;
 const CREATE_NO_WINDOW = 0x08000000;
 const STARTF_USESTDHANDLES = 0x100;
 const ERROR_GEN_FAILURE = 31;
-const HANDLE_FLAG_INHERIT = 0x1;
 const JobObjectExtendedLimitInformation = 9;
 const JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE = 0x2000;
 
@@ -36,18 +36,8 @@ export interface DebuggeeStart {
 }
 
 export function createDebuggee(program: string, args: readonly string[], cwd: string | undefined, env: Record<string, string | null> | undefined): DebuggeeStart {
-  const sa = Buffer.alloc(24);
-  sa.writeUInt32LE(24, 0);
-  sa.writeUInt32LE(1, 16); // bInheritHandle: the child gets the write end
-  const readEnd = [0n];
-  const writeEnd = [0n];
-  check('CreatePipe', k32.CreatePipe(readEnd, writeEnd, sa, 0));
-  const outRead = readEnd[0] as bigint;
-  const outWrite = writeEnd[0] as bigint;
+  const { read: outRead, write: outWrite } = createOutputPipe();
   try {
-    // Our end must not leak into the child, or the pipe never reports EOF.
-    check('SetHandleInformation', k32.SetHandleInformation(outRead, HANDLE_FLAG_INHERIT, 0));
-
     const S = Layouts.STARTUPINFOW;
     const si = Buffer.alloc(S.size);
     si.writeUInt32LE(S.size, S.cb);
@@ -97,15 +87,4 @@ export function setJobKillOnClose(job: Handle, kill: boolean): boolean {
   const info = Buffer.alloc(J.size);
   info.writeUInt32LE(kill ? JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE : 0, J.LimitFlags);
   return k32.SetInformationJobObject(job, JobObjectExtendedLimitInformation, info, J.size) !== 0;
-}
-
-/** Reads whatever the pipe holds now, without blocking; null at EOF. */
-export function drainPipe(pipe: Handle): string | null {
-  const avail = [0];
-  if (!k32.PeekNamedPipe(pipe, null, 0, null, avail, null)) return null;
-  if (!avail[0]) return '';
-  const buf = Buffer.alloc(avail[0] as number);
-  const got = [0];
-  if (!k32.ReadFile(pipe, buf, buf.length, got, null)) return null;
-  return buf.toString('utf8', 0, got[0] as number);
 }

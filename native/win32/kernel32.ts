@@ -34,6 +34,8 @@ export const k32 = {
   DebugActiveProcess: lib.func('int __stdcall DebugActiveProcess(uint32_t pid)'),
   FormatMessageW: lib.func('uint32_t __stdcall FormatMessageW(uint32_t flags, void *src, uint32_t id, uint32_t lang, void *buf, uint32_t size, void *args)'),
   GetFinalPathNameByHandleW: lib.func('uint32_t __stdcall GetFinalPathNameByHandleW(void *file, void *buf, uint32_t chars, uint32_t flags)'),
+  GetStdHandle: lib.func('void *__stdcall GetStdHandle(int32_t which)'),
+  SetStdHandle: lib.func('int __stdcall SetStdHandle(int32_t which, void *h)'),
   CreatePipe: lib.func('int __stdcall CreatePipe(_Out_ void **read, _Out_ void **write, void *sa, uint32_t size)'),
   SetHandleInformation: lib.func('int __stdcall SetHandleInformation(void *h, uint32_t mask, uint32_t flags)'),
   PeekNamedPipe: lib.func('int __stdcall PeekNamedPipe(void *pipe, void *buf, uint32_t size, void *read, _Out_ uint32_t *avail, void *left)'),

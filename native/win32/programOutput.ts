@@ -1,13 +1,12 @@
 /**
  * What the launched program writes to stdout and stderr: one pipe
- * (createDebuggee.ts), read without blocking whenever the engine thread
- * looks (each poll, before a stop is reported, at the exit) and told as
- * the program's output.
+ * (outputPipe.ts), read without blocking whenever the engine thread
+ * looks (each poll, before a stop is reported, at the exit, and every
+ * 100 ms while stopped) and told as the program's output. Both engines'.
  */
-import type { EventSink } from '../engine';
-import { drainPipe } from '../../win32/createDebuggee';
-import type { Handle } from '../../win32/kernel32';
-import { closeQuietly } from './symbols';
+import type { EventSink } from '../engines/engine';
+import { drainPipe } from './outputPipe';
+import { k32, type Handle } from './kernel32';
 
 export class ProgramOutput {
   private pipe: Handle = 0n;
@@ -28,7 +27,7 @@ export class ProgramOutput {
   }
 
   close(): void {
-    closeQuietly(this.pipe);
+    if (this.pipe) k32.CloseHandle(this.pipe);
     this.pipe = 0n;
   }
 }

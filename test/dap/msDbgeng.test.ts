@@ -205,10 +205,14 @@ describe("Microsoft's dbgeng on a PDB program: stack, values, steps, dump", { sk
     assert.deepEqual({ name: now[0]!.name, line: now[0]!.line }, want);
   });
 
-  it("runs to the end with the program's own exit code", async () => {
+  it("runs to the end with the program's own exit code, and what it printed reaches the client", async () => {
     const exited = s.dap.waitFor<DebugProtocol.ExitedEvent>('exited', 60_000);
+    const printed: string[] = [];
+    s.dap.on('output', (e: DebugProtocol.OutputEvent) => e.body.category === 'stdout' && printed.push(e.body.output));
     await s.dap.request('continue', { threadId: stop.body.threadId });
     assert.equal((await exited).body.exitCode, 19);
+    // sample.c's printf at its end: outer(1) = 19 for no arguments (argc 1: helper(2) = 7, middle 14, outer 19, the exit code).
+    assert.match(printed.join(''), /^outer\(1\) = 19\r?\n$/);
     // dbgeng's complaint that it cannot take a breakpoint out of the dead process is not the program's.
     assert.ok(!output.join('').includes('Unable to remove breakpoint'), output.join(''));
   });

@@ -34,7 +34,7 @@ import { ThreadControl } from './threadControl';
 import { BreakpointTable } from './breakpointTable';
 import type { DataWatch } from '../dataWatch';
 import { SymbolSession, closeQuietly } from './symbols';
-import { ProgramOutput } from './programOutput';
+import { ProgramOutput } from '../../win32/programOutput';
 import { readShown, writeShown } from './memory';
 import { EngineError } from '../engineError';
 import { checkLaunch } from '../programCheck';
