@@ -9,6 +9,9 @@ import type { EngineErrorCode } from '../engines/errorCodes';
 /** A request: the method's name and its parameters, as the contract types them. */
 export type RequestMessage<K extends EngineMethod = EngineMethod> = { kind: 'request'; id: number; method: K; params: Parameters<EngineRequests[K]> };
 
+/** A parked engine thread taken for a new session: it makes a new engine (the previous one was disposed). */
+export type RenewMessage = { kind: 'renew'; engine: string; dbgengPath?: string };
+
 export interface ErrorPayload {
   /** The EngineError's code (errorCodes.ts), or 'fault' for anything unexpected. */
   code: EngineErrorCode;

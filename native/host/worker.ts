@@ -10,7 +10,7 @@ import type { Engine, EngineEvent, EngineMethod } from '../engines/engine';
 import { EngineError } from '../engines/engineError';
 import { createEngine } from '../engines/createEngine';
 import { isEngineMethod, RESULT_CODECS, type ResultCodec } from './codecs';
-import type { HostMessage, RequestMessage } from './protocol';
+import type { HostMessage, RenewMessage, RequestMessage } from './protocol';
 
 const port = parentPort!;
 const SLICE_MS = 20;
@@ -22,13 +22,18 @@ const emit = (event: EngineEvent) => send({ kind: 'event', event });
 // An engine that cannot be created answers every request with the reason.
 let engine: Engine;
 let startError: EngineError | undefined;
-try {
-  const data = (workerData ?? {}) as { engine?: string; dbgengPath?: string };
-  engine = createEngine(data.engine ?? 'auto', emit, { dbgengPath: data.dbgengPath });
-} catch (e) {
-  startError = e instanceof EngineError ? e : new EngineError('fault', String(e));
-  engine = { running: false } as Engine;
+/** Makes the thread's engine: at its start, and again for each session a reused thread serves (api.ts parks threads). */
+function makeEngine(kind: string | undefined, dbgengPath: string | undefined): void {
+  startError = undefined;
+  try {
+    engine = createEngine(kind ?? 'auto', emit, { dbgengPath });
+  } catch (e) {
+    startError = e instanceof EngineError ? e : new EngineError('fault', String(e));
+    engine = { running: false } as Engine;
+  }
 }
+const data = (workerData ?? {}) as { engine?: string; dbgengPath?: string };
+makeEngine(data.engine, data.dbgengPath);
 let scheduled = false;
 
 // While the debuggee is stopped no debug events are polled, but the
@@ -72,7 +77,11 @@ function answer<K extends EngineMethod>(msg: RequestMessage<K>): { message: unkn
   return codec.encode(fn.apply(engine, msg.params));
 }
 
-port.on('message', (msg: RequestMessage) => {
+port.on('message', (msg: RequestMessage | RenewMessage) => {
+  if (msg.kind === 'renew') {
+    makeEngine(msg.engine, msg.dbgengPath);
+    return;
+  }
   if (msg.kind !== 'request') return;
   try {
     if (startError && msg.method !== 'dispose') throw startError;
@@ -81,7 +90,7 @@ port.on('message', (msg: RequestMessage) => {
     }
     if (startError) {
       send({ kind: 'response', id: msg.id, result: undefined });
-      port.close();
+      engine = { running: false } as Engine;
       return;
     }
     const { message, transfer } = answer(msg);
@@ -94,9 +103,9 @@ port.on('message', (msg: RequestMessage) => {
       error: err instanceof EngineError ? { code: err.code, message: err.message } : { code: 'fault', message: `${err.name}: ${err.message}` },
     });
   }
+  // Disposed, the thread waits: for a new session (renew), or to be ended by its client.
   if (msg.method === 'dispose') {
-    clearInterval(outputTimer);
-    port.close();
+    engine = { running: false } as Engine;
     return;
   }
   schedule();
