@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { watchForLoss } from './adapterLoss';
 import { connectAdapter, startAdapterServer } from './adapterProcess';
 import { DapClient, DapError } from './dapClient';
 import { formatStack, type StackRow } from '../adapter/stack/stackText';
@@ -157,6 +158,8 @@ async function stack(argv: string[]): Promise<number> {
   const choice = choosePlatform(root, { engine: opts.engine, program: opts.program, dumpFile: opts.dump, dbgengPath: opts.dbgengPath, dbghelpPath: opts.dbghelpPath });
   const conn = await connectAdapter({ root, ...platformRuntime(choice) });
   const dap = new DapClient(conn.socket, conn.socket);
+  // A lost adapter (a native fault ends its process) is said as such, not as the request it left unanswered.
+  const lost = new Promise<string>((resolve) => watchForLoss(conn, (events) => resolve((events[0] as DebugProtocol.OutputEvent).body.output)));
   let exitCode = 1;
   try {
     dap.on('output', (e: DebugProtocol.OutputEvent) => {
@@ -201,6 +204,11 @@ async function stack(argv: string[]): Promise<number> {
     }
     exitCode = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(1), 1000))]);
     await dap.send('disconnect', { terminateDebuggee: true }).catch(() => undefined);
+  } catch (e) {
+    const why = await Promise.race([lost, new Promise<undefined>((r) => setTimeout(() => r(undefined), 4000))]);
+    if (!why) throw e;
+    process.stderr.write(`dbgeng-inline: ${why}`);
+    return 3;
   } finally {
     await conn.close();
   }

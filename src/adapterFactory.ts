@@ -7,21 +7,27 @@
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { watchForLoss } from '../client/adapterLoss';
 import { connectAdapter, type AdapterConnection } from '../client/adapterProcess';
 import { frame, MessageReader } from '../client/dapFraming';
 import { RuntimeMissingError } from '../client/windowsRuntime';
 import { choosePlatform, platformRuntime } from '../client/platformChoice';
 import { settings, symbolPathForAdapter } from './settings';
 
-/** Relays DAP between VS Code and the adapter's socket. */
+/** Relays DAP between VS Code and the adapter's socket; a lost adapter ends the session with a message (client/adapterLoss.ts). */
 class SocketDebugAdapter implements vscode.DebugAdapter {
   private readonly sent = new vscode.EventEmitter<vscode.DebugProtocolMessage>();
   readonly onDidSendMessage = this.sent.event;
+  private readonly watch: { expectEnd: () => void };
 
   constructor(private readonly conn: AdapterConnection, log: (line: string) => void) {
     const reader = new MessageReader((m) => this.sent.fire(m as vscode.DebugProtocolMessage));
     conn.socket.on('data', (chunk: Buffer) => reader.push(chunk));
     conn.socket.on('close', () => log(`adapter connection closed (log: ${conn.logFile})`));
+    this.watch = watchForLoss(conn, (events) => {
+      log(`the adapter's process ended in the middle of the session (exit code ${conn.process.exitCode}, log: ${conn.logFile})`);
+      for (const e of events) this.sent.fire(e as vscode.DebugProtocolMessage);
+    });
   }
 
   handleMessage(message: vscode.DebugProtocolMessage): void {
@@ -29,6 +35,7 @@ class SocketDebugAdapter implements vscode.DebugAdapter {
   }
 
   dispose(): void {
+    this.watch.expectEnd();
     void this.conn.close();
   }
 }

@@ -10,6 +10,7 @@ import type { Engine, EngineEvent, EngineMethod } from '../engines/engine';
 import { EngineError } from '../engines/engineError';
 import { createEngine } from '../engines/createEngine';
 import { isEngineMethod, RESULT_CODECS, type ResultCodec } from './codecs';
+import { endProcessOnNativeFault } from '../win32/nativeFaults';
 import type { HostMessage, RenewMessage, RequestMessage } from './protocol';
 
 const port = parentPort!;
@@ -33,6 +34,7 @@ function makeEngine(kind: string | undefined, dbgengPath: string | undefined): v
   }
 }
 const data = (workerData ?? {}) as { engine?: string; dbgengPath?: string };
+if (process.platform === 'win32') endProcessOnNativeFault();
 makeEngine(data.engine, data.dbgengPath);
 let scheduled = false;
 

@@ -20,6 +20,7 @@ export const k32 = {
   DebugSetProcessKillOnExit: lib.func('int __stdcall DebugSetProcessKillOnExit(int kill)'),
   DebugActiveProcessStop: lib.func('int __stdcall DebugActiveProcessStop(uint32_t pid)'),
   TerminateProcess: lib.func('int __stdcall TerminateProcess(void *process, uint32_t code)'),
+  SetUnhandledExceptionFilter: lib.func('void *__stdcall SetUnhandledExceptionFilter(void *filter)'),
   GetThreadContext: lib.func('int __stdcall GetThreadContext(void *thread, void *ctx)'),
   SetThreadContext: lib.func('int __stdcall SetThreadContext(void *thread, void *ctx)'),
   SuspendThread: lib.func('uint32_t __stdcall SuspendThread(void *thread)'),

@@ -17,6 +17,9 @@ import { DapClient } from '../../client/dapClient';
 import { repoRoot } from '../support/fixtures';
 import { StopQueue, uniqueCopy, type ExeCopy } from '../support/debuggee';
 import { processesRunning, waitUntilGone } from '../support/processes';
+import { watchForLoss } from '../../client/adapterLoss';
+import { choosePlatform, installedPlatform, platformRuntime } from '../../client/platformChoice';
+import { TestSession } from '../support/dapSession';
 
 /** Builds the adapter with the faulty engine thread (drivers/); returns the adapter script. */
 async function buildFaultyAdapter(): Promise<string> {
@@ -133,5 +136,50 @@ describe('the engine thread stuck for good in a system call when the client leav
       await conn.close();
       copy.remove();
     }
+  });
+});
+
+describe("Microsoft's dbgeng faulting inside a call (a real bad argument)", { skip: installedPlatform(repoRoot) ? false : "Microsoft's debugger platform is not installed: run `npm run setup` with dotnet on PATH" }, () => {
+  it('the client is told the debugger ended, the session ends, the program is not left suspended, and the next session starts clean', async () => {
+    const copy = uniqueCopy('sample', 'dbgengfault', undefined, undefined, 'pdb');
+    const runtime = platformRuntime(choosePlatform(repoRoot, { engine: 'dbgeng', program: copy.exe }));
+    const conn = await connectAdapter({ root: repoRoot, adapterScript: await buildFaultyAdapter(), ...runtime, env: { ...runtime.env, DBGENG_TEST_FAULT: 'dbgeng-null' } });
+    try {
+      const lost = new Promise<DebugProtocol.Event[]>((resolve) => watchForLoss(conn, resolve));
+      const dap = new DapClient(conn.socket, conn.socket);
+      const q = new StopQueue(dap);
+      await dap.request('initialize', { adapterID: 'dbgeng', pathFormat: 'path' });
+      const initialized = dap.waitFor('initialized', 60_000);
+      await dap.request('launch', { program: copy.exe, args: ['break'], engine: 'dbgeng' });
+      await initialized;
+      await dap.request('configurationDone');
+      const stop = await q.nextStop();
+      assert.equal(processesRunning(copy.name).length, 1);
+      // dbgeng faults in this request's thread: the whole adapter process ends.
+      const trace = await dap.send('stackTrace', { threadId: stop.body.threadId, levels: 20 }).catch((e: Error) => e);
+      assert.ok(trace instanceof Error, 'no answer: the process that would give it is gone');
+      const events = await Promise.race([lost, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the loss was not noticed within 20 s')), 20_000))]);
+      assert.deepEqual(events.map((e) => e.event), ['output', 'terminated']);
+      const said = (events[0] as DebugProtocol.OutputEvent).body;
+      assert.equal(said.category, 'stderr');
+      assert.match(said.output, /The debugger's process (exited with code \d+|was ended) in the middle of the session.*The program being debugged ended with it\. Start the session again/s);
+      assert.ok(said.output.includes(conn.logFile), 'the message names the log');
+      console.log(said.output);
+      assert.deepEqual(await waitUntilGone(copy.name), [], 'the program is not left behind, suspended or running');
+    } finally {
+      await conn.close();
+    }
+    // The next session, on the real adapter: clean.
+    const s = await TestSession.start(undefined, { engine: 'dbgeng', program: copy.exe });
+    try {
+      const q = new StopQueue(s.dap);
+      await s.launch({ program: copy.exe, args: ['break'], engine: 'dbgeng' });
+      assert.equal((await q.nextStop()).body.reason, 'exception');
+      assert.ok((await s.stackTrace((await s.dap.request<DebugProtocol.ThreadsResponse>('threads')).body.threads[0]!.id)).stackFrames.length > 0);
+    } finally {
+      await s.close();
+      copy.remove();
+    }
+    assert.deepEqual(await waitUntilGone(copy.name), []);
   });
 });
