@@ -27,7 +27,8 @@ const USAGE = `Usage:
   dbgeng-inline stack [--engine auto|dbgeng|dbghelp] [--dbgeng-path DLL] [--dbghelp-path DLL] [--break FILE:LINE]... [--break FUNCTION]... [--json] -- PROGRAM [ARGS...]
       Runs PROGRAM under the debugger; at every stop prints the call stack
       (inline frames marked "(Inline)"), then continues. Exits with the
-      program's exit code.
+      program's exit code (2 for bad arguments or files, 3 when the
+      debugger's own process ended in the middle, with why).
   dbgeng-inline stack [--dbgeng-path DLL] [--json] --dump FILE.dmp
       Opens a crash dump with dbgeng and prints the call stack at its event
       (the exception it was written for, or where it was written).
