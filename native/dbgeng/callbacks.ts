@@ -22,14 +22,15 @@ export interface CallbackMethod {
  * session about 95 KB that stayed (measured: 900 dbgeng sessions in one
  * adapter, 248 MB resident against 192 MB after 300).
  */
-const protos = new Map<string, ReturnType<typeof koffi.proto>>();
-function callbackProto(signature: string): ReturnType<typeof koffi.proto> {
-  let proto = protos.get(signature);
-  if (!proto) {
-    proto = koffi.proto(`long __stdcall CallbackMethod${protos.size}(void *self${signature ? ', ' + signature : ''})`);
-    protos.set(signature, proto);
+const protos = new Map<string, ReturnType<typeof koffi.pointer>>();
+/** The pointer-to-prototype type koffi.register takes, for a method's signature (the pointer type too is made once). */
+function callbackType(signature: string): ReturnType<typeof koffi.pointer> {
+  let type = protos.get(signature);
+  if (!type) {
+    type = koffi.pointer(koffi.proto(`long __stdcall CallbackMethod${protos.size}(void *self${signature ? ', ' + signature : ''})`));
+    protos.set(signature, type);
   }
-  return proto;
+  return type;
 }
 
 export class CallbackObject {
@@ -63,7 +64,6 @@ export class CallbackObject {
       ...(methods as Array<{ signature: string; fn: (...args: unknown[]) => number }>),
     ];
     entries.forEach((m, slot) => {
-      const proto = callbackProto(m.signature);
       const guarded = (...args: unknown[]) => {
         try {
           return m.fn(...args) | 0;
@@ -72,7 +72,7 @@ export class CallbackObject {
           return HRESULT.E_FAIL;
         }
       };
-      const fnPtr = koffi.register(guarded, koffi.pointer(proto));
+      const fnPtr = koffi.register(guarded, callbackType(m.signature));
       this.registered.push(fnPtr);
       this.memory.writeBigUInt64LE(BigInt(fnPtr), 8 * (1 + slot));
     });

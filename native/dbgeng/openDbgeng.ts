@@ -38,6 +38,7 @@ export interface DbgengProbe {
  * interfaces, vtables and threads of dbgeng live in that DLL.
  */
 const loaded = new Map<string, ReturnType<typeof koffi.load>>();
+const debugCreate = new Map<string, (iid: Buffer, out: bigint[]) => number>();
 
 /**
  * dbgeng imports dbghelp.dll, dbgcore.dll and dbgmodel.dll by name, and the
@@ -69,9 +70,11 @@ export function openDbgeng(dllPath?: string): DbgengProbe {
     return { dll, interfaces, missing: `${dll} could not be loaded (${(e as Error).message})` };
   }
   loaded.set(dll, lib);
-  let DebugCreate: (iid: Buffer, out: bigint[]) => number;
+  let DebugCreate = debugCreate.get(dll);
   try {
-    DebugCreate = lib.func('long __stdcall DebugCreate(const void *iid, _Out_ void **out)') as never;
+    // Declared once per DLL: koffi never frees a function's types, and a session asks at every start.
+    DebugCreate ??= lib.func('long __stdcall DebugCreate(const void *iid, _Out_ void **out)') as never;
+    debugCreate.set(dll, DebugCreate!);
   } catch {
     return { dll, interfaces, missing: `${dll} has no DebugCreate export` };
   }

@@ -9,6 +9,8 @@ import { getWineVersion } from './platform';
 
 const k32 = koffi.load('kernel32.dll');
 const version = koffi.load('version.dll');
+/** Made once: koffi types are never freed, and this is asked at every session's start. */
+const FOUR_DWORDS = koffi.array('uint32_t', 4);
 const GetModuleHandleW = k32.func('void * __stdcall GetModuleHandleW(const char16_t *name)');
 const GetModuleFileNameW = k32.func('uint32_t __stdcall GetModuleFileNameW(void *module, _Out_ void *buf, uint32_t chars)');
 const GetFileVersionInfoSizeW = version.func('uint32_t __stdcall GetFileVersionInfoSizeW(const char16_t *file, _Out_ uint32_t *handle)');
@@ -35,7 +37,7 @@ export function fileVersion(file: string): string | undefined {
   const len = [0];
   if (!VerQueryValueW(data, '\\', ptr, len) || !ptr[0]) return undefined;
   // VS_FIXEDFILEINFO: dwSignature, dwStrucVersion, dwFileVersionMS, dwFileVersionLS, ...
-  const fixed = koffi.decode(ptr[0], koffi.array('uint32_t', 4)) as number[];
+  const fixed = koffi.decode(ptr[0], FOUR_DWORDS) as number[];
   const ms = fixed[2]!;
   const ls = fixed[3]!;
   return `${ms >>> 16}.${ms & 0xffff}.${ls >>> 16}.${ls & 0xffff}`;
