@@ -14,7 +14,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as esbuild from 'esbuild';
 import { connectAdapter, type AdapterConnection } from '../../client/adapterProcess';
 import { DapClient } from '../../client/dapClient';
-import { repoRoot } from '../support/fixtures';
+import { dbgengDouble, fixtureExe, repoRoot } from '../support/fixtures';
 import { StopQueue, uniqueCopy, type ExeCopy } from '../support/debuggee';
 import { processesRunning, waitUntilGone } from '../support/processes';
 import { watchForLoss } from '../../client/adapterLoss';
@@ -31,6 +31,23 @@ async function buildFaultyAdapter(): Promise<string> {
     });
   }
   return path.join(outDir, 'faultyAdapter.js');
+}
+
+/** initialize, launch and configurationDone on a connection, to the program's first stop; the client's loss watch set first. */
+async function launchToStop(conn: AdapterConnection, launch: Record<string, unknown>): Promise<{ dap: DapClient; stop: DebugProtocol.StoppedEvent; lost: Promise<DebugProtocol.Event[]> }> {
+  const lost = new Promise<DebugProtocol.Event[]>((resolve) => watchForLoss(conn, resolve));
+  const dap = new DapClient(conn.socket, conn.socket);
+  const q = new StopQueue(dap);
+  await dap.request('initialize', { adapterID: 'dbgeng', pathFormat: 'path' });
+  const initialized = dap.waitFor('initialized', 60_000);
+  await dap.request('launch', launch);
+  await initialized;
+  await dap.request('configurationDone');
+  return { dap, stop: await q.nextStop(), lost };
+}
+
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} within ${ms / 1000} s`)), ms))]);
 }
 
 describe('the engine thread dying in the middle of a request', () => {
@@ -145,20 +162,12 @@ describe("Microsoft's dbgeng faulting inside a call (a real bad argument)", { sk
     const runtime = platformRuntime(choosePlatform(repoRoot, { engine: 'dbgeng', program: copy.exe }));
     const conn = await connectAdapter({ root: repoRoot, adapterScript: await buildFaultyAdapter(), ...runtime, env: { ...runtime.env, DBGENG_TEST_FAULT: 'dbgeng-null' } });
     try {
-      const lost = new Promise<DebugProtocol.Event[]>((resolve) => watchForLoss(conn, resolve));
-      const dap = new DapClient(conn.socket, conn.socket);
-      const q = new StopQueue(dap);
-      await dap.request('initialize', { adapterID: 'dbgeng', pathFormat: 'path' });
-      const initialized = dap.waitFor('initialized', 60_000);
-      await dap.request('launch', { program: copy.exe, args: ['break'], engine: 'dbgeng' });
-      await initialized;
-      await dap.request('configurationDone');
-      const stop = await q.nextStop();
+      const { dap, stop, lost } = await launchToStop(conn, { program: copy.exe, args: ['break'], engine: 'dbgeng' });
       assert.equal(processesRunning(copy.name).length, 1);
       // dbgeng faults in this request's thread: the whole adapter process ends.
       const trace = await dap.send('stackTrace', { threadId: stop.body.threadId, levels: 20 }).catch((e: Error) => e);
       assert.ok(trace instanceof Error, 'no answer: the process that would give it is gone');
-      const events = await Promise.race([lost, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the loss was not noticed within 20 s')), 20_000))]);
+      const events = await within(lost, 20_000, 'the loss was not noticed');
       assert.deepEqual(events.map((e) => e.event), ['output', 'terminated']);
       const said = (events[0] as DebugProtocol.OutputEvent).body;
       assert.equal(said.category, 'stderr');
@@ -181,5 +190,30 @@ describe("Microsoft's dbgeng faulting inside a call (a real bad argument)", { sk
       copy.remove();
     }
     assert.deepEqual(await waitUntilGone(copy.name), []);
+  });
+});
+
+describe('the dbgeng DLL faulting inside a call, simulated by the double', () => {
+  it('the same: the client is told, the session ends, and the next session starts clean', async () => {
+    const conn = await connectAdapter({ root: repoRoot, env: { DBGENG_DOUBLE_CRASH: 'stack' } });
+    try {
+      const { dap, stop, lost } = await launchToStop(conn, { program: fixtureExe('sample'), engine: 'dbgeng', dbgengPath: dbgengDouble });
+      // The double's GetStackTraceEx writes through a null pointer.
+      assert.ok((await dap.send('stackTrace', { threadId: stop.body.threadId, levels: 20 }).catch((e: Error) => e)) instanceof Error);
+      const events = await within(lost, 20_000, 'the loss was not noticed');
+      assert.deepEqual(events.map((e) => e.event), ['output', 'terminated']);
+      assert.match((events[0] as DebugProtocol.OutputEvent).body.output, /The debugger's process exited with code \d+ in the middle of the session.*exception 0xc0000005/s);
+    } finally {
+      await conn.close();
+    }
+    const s = await TestSession.start();
+    try {
+      const q = new StopQueue(s.dap);
+      await s.launch({ program: fixtureExe('sample'), engine: 'dbgeng', dbgengPath: dbgengDouble });
+      const stop = await q.nextStop();
+      assert.ok((await s.stackTrace(stop.body.threadId!)).stackFrames.some((f) => f.name.includes('(Inline)')));
+    } finally {
+      await s.close();
+    }
   });
 });
