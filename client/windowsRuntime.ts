@@ -41,16 +41,6 @@ export interface RuntimeOptions {
  */
 export const PLATFORM_DLL_OVERRIDES = 'dbghelp,dbgcore,dbgmodel,dbgeng,msdia140=n';
 
-/**
- * No crash debugger for the adapter: on an unhandled native fault (a bad
- * argument inside dbgeng, say) Wine starts winedbg on the faulting
- * process, which then waits for ever with its debuggee suspended
- * (measured: "Unhandled page fault ... starting debugger...", then
- * nothing). Without winedbg the process ends, as Windows ends it, and the
- * client says so (client/adapterLoss.ts).
- */
-const NO_CRASH_DEBUGGER = 'winedbg.exe=d';
-
 export class RuntimeMissingError extends Error {
   constructor(message: string) {
     super(message);
@@ -88,13 +78,13 @@ export function windowsRuntime(opts: RuntimeOptions): WindowsRuntime {
     dllDir = stageDbghelp(opts.root, nodeExe, opts.dbghelp, opts.platform);
     nodeExe = path.join(dllDir, 'node.exe');
   }
-  const overrides = [opts.platform ? PLATFORM_DLL_OVERRIDES : opts.dbghelp ? 'dbghelp=n' : undefined, NO_CRASH_DEBUGGER].filter(Boolean).join(';');
+  const overrides = opts.platform ? PLATFORM_DLL_OVERRIDES : opts.dbghelp ? 'dbghelp=n' : undefined;
   return {
     command: wine,
     args: [nodeExe],
     env: {
       ...process.env, ...opts.env, WINEPREFIX: prefix, WINEDEBUG: process.env.DBGENG_INLINE_WINEDEBUG ?? '-all', NODE_SKIP_PLATFORM_CHECK: '1',
-      WINEDLLOVERRIDES: overrides,
+      ...(overrides ? { WINEDLLOVERRIDES: overrides } : {}),
       ...(opts.platform && dllDir ? { DBGENG_PLATFORM_DIR: toWine(dllDir) } : {}),
       ...(opts.dbghelp && dllDir ? { DBGENG_DBGHELP_PATH: toWine(path.join(dllDir, 'dbghelp.dll')) } : {}),
     },
