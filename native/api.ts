@@ -45,8 +45,7 @@ export function startWatchdogMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(s) && s > 0 ? s * 1000 : 60_000;
 }
 
-/** Waits until `work` settles (its outcome does not matter here), but no longer than `ms`. */
-/** Waits for `work` to settle, or `ms`; true when it settled. */
+/** Waits until `work` settles (its outcome does not matter here), but no longer than `ms`; true when it settled. */
 async function settledWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const settled = await Promise.race([
@@ -75,8 +74,9 @@ export interface EngineClient extends Omit<Remote<EngineRequests>, Wrapped> {}
  * for the next session in this process (a restart, a launch tried again):
  * a thread that has used Microsoft's dbgeng leaves about one thread, four
  * handles and 2.4 MB behind when it ends (measured under Wine, 40 sessions;
- * the C double and the dbghelp engine leave nothing, and 21 DebugCreate in
- * one thread leave no more than one), so threads are reused, not made anew.
+ * threads of the C double and of the dbghelp engine leave no thread behind,
+ * and 21 DebugCreate in one thread leave no more than one), so threads are
+ * reused, not made anew.
  */
 const parked = new Map<string, Worker>();
 

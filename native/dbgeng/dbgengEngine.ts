@@ -67,6 +67,8 @@ export class DbgengEngine implements Engine {
   private pid = 0;
   private exited = false;
   private launched = false;
+  /** dbgeng has a program (started, attached or a dump opened) that has not ended. */
+  private readonly inSession = () => this.launched && !this.exited;
   /** The crash dump this session opened: a target that never runs. */
   private dump?: string;
   /** The stop's call stacks, and the inline frames it has not entered yet. */
@@ -98,11 +100,11 @@ export class DbgengEngine implements Engine {
     this.thread = new DbgengThreads(dbg.sysobj);
     const report = (what: string) => (slot: number, e: unknown) =>
       this.emit({ type: 'output', category: 'console', text: `A ${what} callback (slot ${slot}) failed and returned E_FAIL to dbgeng: ${(e as Error).message}\n` });
-    this.commands = new DbgengCommands(dbg.control, emit, () => this.events.exitCode !== undefined, () => this.launched && !this.exited);
+    this.commands = new DbgengCommands(dbg.control, emit, () => this.events.exitCode !== undefined, this.inSession);
     this.output = outputCallbacks((_mask, text) => this.commands.onOutput(text), report('output'));
     this.names = new SymbolQueries(dbg.symbols, () => this.events.modules.keys(), () => {
-      // Before the program starts there are no modules to load.
-      if (this.launched && !this.exited) this.commands.quietly(() => this.commands.run('ld *'));
+      // Outside a session there are no modules to load (and dbgeng may not be asked: commands.ts).
+      if (this.inSession()) this.commands.quietly(() => this.commands.run('ld *'));
     });
     this.bps = new DbgengBreakpoints({ control: dbg.control, dataSpaces: dbg.dataSpaces, names: this.names, dump: () => this.dump !== undefined, emit: (e) => this.emit(e) });
     this.values = new FrameValues(dbg.symbols, (threadId) => this.thread.select(threadId),

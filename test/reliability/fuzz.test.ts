@@ -271,6 +271,16 @@ for (const cell of CELLS) describe(`fuzzing the DAP server, ${cell.name} (seed $
     for (const e of sent) set.add(e.command);
     covered.set(state, set);
   };
+  /** One phase: `count` fuzzed messages in `state`, every request with a usable seq answered once and saying something. */
+  const phase = async (state: string, count: number, commands: readonly string[], ctx: { threadId: number }): Promise<Sent[]> => {
+    const sent = await fuzz(client, g, seq, count, commands, ctx);
+    seq += count;
+    counts.requests += count;
+    counts.answered += sent.length;
+    cover(state, sent);
+    checkAnswers(client, sent);
+    return sent;
+  };
 
   before(async () => {
     g = new Gen(prng(SEED));
@@ -290,12 +300,7 @@ for (const cell of CELLS) describe(`fuzzing the DAP server, ${cell.name} (seed $
   });
 
   it(`${NO_DEBUGGEE} random and malformed messages with no program: every request answered`, async () => {
-    const sent = await fuzz(client, g, seq, NO_DEBUGGEE, COMMANDS, { threadId: 1 });
-    seq += NO_DEBUGGEE;
-    counts.requests += NO_DEBUGGEE;
-    counts.answered += sent.length;
-    cover('no program', sent);
-    checkAnswers(client, sent);
+    const sent = await phase('no program', NO_DEBUGGEE, COMMANDS, { threadId: 1 });
     assert.ok(sent.length > NO_DEBUGGEE / 2);
     assert.equal(client.closed, false);
   });
@@ -329,12 +334,7 @@ for (const cell of CELLS) describe(`fuzzing the DAP server, ${cell.name} (seed $
   it(`${WHILE_STARTING} more while the program is starting (the launch not yet answered): every request answered, the launch succeeds`, async () => {
     const launchSeq = seq++;
     client.write(frame({ seq: launchSeq, type: 'request', command: 'launch', arguments: { program: copy.exe, args: ['break'], engine: cell.engine } }));
-    const sent = await fuzz(client, g, seq, WHILE_STARTING, commands, { threadId: 1 });
-    seq += WHILE_STARTING;
-    counts.requests += WHILE_STARTING;
-    counts.answered += sent.length;
-    cover('starting', sent);
-    checkAnswers(client, sent);
+    const sent = await phase('starting', WHILE_STARTING, commands, { threadId: 1 });
     // The state was really reached: some requests were refused as too early.
     const tooEarly = sent.filter((e) => client.responses.get(e.seq)![0]!.body?.error?.id === ADAPTER_ERRORS.stillStarting).length;
     console.log(`while starting: ${tooEarly} of ${sent.length} requests refused as sent before the launch was answered`);
@@ -357,12 +357,7 @@ for (const cell of CELLS) describe(`fuzzing the DAP server, ${cell.name} (seed $
     });
     assert.equal((await client.request(seq++, 'configurationDone')).success, true);
     threadId = (await stopped).body.threadId!;
-    const sent = await fuzz(client, g, seq, WITH_DEBUGGEE, commands, { threadId });
-    seq += WITH_DEBUGGEE;
-    counts.requests += WITH_DEBUGGEE;
-    counts.answered += sent.length;
-    cover('stopped at a breakpoint', sent);
-    checkAnswers(client, sent);
+    await phase('stopped at a breakpoint', WITH_DEBUGGEE, commands, { threadId });
   });
 
   it('the adapter still serves: threads, and the stack of the stopped program', async () => {
