@@ -8,12 +8,13 @@
  * what happened, what became of the program, and where the log is, then
  * `terminated`. The debuggee does not outlive its debugger: the system
  * ends it with the process that debugged it, and its job object with the
- * adapter's last handle. Pure Node: the extension and the CLI use it.
+ * adapter's last handle. Pure Node: the extension and the CLI use it, each
+ * handing it the messages it has already read (`seen`), so nothing is read
+ * twice.
  */
 import fs from 'node:fs';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { AdapterConnection } from './adapterProcess';
-import { MessageReader } from './dapFraming';
 
 /** How long to wait for the process's exit code once the connection has closed. */
 const EXIT_WAIT_MS = 3000;
@@ -32,19 +33,21 @@ export function lossMessage(logFile: string, exitCode: number | null): string {
     + `the adapter's log says more: ${logFile}${tail ? `\nIts last lines:\n${tail}` : ''}\n`;
 }
 
+export interface LossWatch {
+  /** A message the adapter sent: `terminated`, or the answer to `disconnect`, ends the session. */
+  seen(message: unknown): void;
+  /** The client ends the session itself: a close from now on is no loss. */
+  expectEnd(): void;
+}
+
 /**
  * Calls `lost` with the events to give the client (output, terminated)
  * if the connection closes before the session ended: before the adapter
- * said `terminated` or answered `disconnect`, and before `expectEnd` (the
- * client closing it).
+ * was seen to say `terminated` or answer `disconnect`, and before
+ * `expectEnd`.
  */
-export function watchForLoss(conn: AdapterConnection, lost: (events: DebugProtocol.Event[]) => void): { expectEnd: () => void } {
+export function watchForLoss(conn: AdapterConnection, lost: (events: DebugProtocol.Event[]) => void): LossWatch {
   let ended = false;
-  const reader = new MessageReader((m) => {
-    const msg = m as DebugProtocol.ProtocolMessage & { event?: string; command?: string };
-    if ((msg?.type === 'event' && msg.event === 'terminated') || (msg?.type === 'response' && msg.command === 'disconnect')) ended = true;
-  });
-  conn.socket.on('data', (chunk: Buffer) => reader.push(chunk));
   conn.socket.once('close', () => {
     if (ended) return;
     const exited = conn.process.exitCode !== null || conn.process.signalCode !== null
@@ -62,5 +65,13 @@ export function watchForLoss(conn: AdapterConnection, lost: (events: DebugProtoc
       lost([output, end]);
     });
   });
-  return { expectEnd: () => (ended = true) };
+  return {
+    seen: (m) => {
+      const msg = m as (DebugProtocol.ProtocolMessage & { event?: string; command?: string }) | null;
+      if ((msg?.type === 'event' && msg.event === 'terminated') || (msg?.type === 'response' && msg.command === 'disconnect')) ended = true;
+    },
+    expectEnd: () => {
+      ended = true;
+    },
+  };
 }

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { watchForLoss } from './adapterLoss';
+import { watchForLoss, type LossWatch } from './adapterLoss';
 import { connectAdapter, startAdapterServer } from './adapterProcess';
 import { DapClient, DapError } from './dapClient';
 import { formatStack, type StackRow } from '../adapter/stack/stackText';
@@ -160,7 +160,9 @@ async function stack(argv: string[]): Promise<number> {
   const conn = await connectAdapter({ root, ...platformRuntime(choice) });
   const dap = new DapClient(conn.socket, conn.socket);
   // A lost adapter (a native fault ends its process) is said as such, not as the request it left unanswered.
-  const lost = new Promise<string>((resolve) => watchForLoss(conn, (events) => resolve((events[0] as DebugProtocol.OutputEvent).body.output)));
+  let watch!: LossWatch;
+  const lost = new Promise<string>((resolve) => (watch = watchForLoss(conn, (events) => resolve((events[0] as DebugProtocol.OutputEvent).body.output))));
+  dap.on('*', (e: DebugProtocol.Event) => watch.seen(e));
   let exitCode = 1;
   try {
     dap.on('output', (e: DebugProtocol.OutputEvent) => {
@@ -198,12 +200,14 @@ async function stack(argv: string[]): Promise<number> {
       await printStop(dap, stop, opts.json);
       // A dump stops once, at its event, and never runs: its stack printed, the session ends.
       if (opts.dump) {
+        watch.expectEnd();
         await dap.send('disconnect', { terminateDebuggee: true }).catch(() => undefined);
         return 0;
       }
       await dap.request('continue', { threadId: stop.body.threadId });
     }
     exitCode = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(1), 1000))]);
+    watch.expectEnd();
     await dap.send('disconnect', { terminateDebuggee: true }).catch(() => undefined);
   } catch (e) {
     const why = await Promise.race([lost, new Promise<undefined>((r) => setTimeout(() => r(undefined), 4000))]);

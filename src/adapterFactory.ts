@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { watchForLoss } from '../client/adapterLoss';
+import { watchForLoss, type LossWatch } from '../client/adapterLoss';
 import { connectAdapter, type AdapterConnection } from '../client/adapterProcess';
 import { frame, MessageReader } from '../client/dapFraming';
 import { RuntimeMissingError } from '../client/windowsRuntime';
@@ -18,16 +18,19 @@ import { settings, symbolPathForAdapter } from './settings';
 class SocketDebugAdapter implements vscode.DebugAdapter {
   private readonly sent = new vscode.EventEmitter<vscode.DebugProtocolMessage>();
   readonly onDidSendMessage = this.sent.event;
-  private readonly watch: { expectEnd: () => void };
+  private readonly watch: LossWatch;
 
   constructor(private readonly conn: AdapterConnection, log: (line: string) => void) {
-    const reader = new MessageReader((m) => this.sent.fire(m as vscode.DebugProtocolMessage));
-    conn.socket.on('data', (chunk: Buffer) => reader.push(chunk));
-    conn.socket.on('close', () => log(`adapter connection closed (log: ${conn.logFile})`));
     this.watch = watchForLoss(conn, (events) => {
       log(`the adapter's process ended in the middle of the session (exit code ${conn.process.exitCode}, log: ${conn.logFile})`);
       for (const e of events) this.sent.fire(e as vscode.DebugProtocolMessage);
     });
+    const reader = new MessageReader((m) => {
+      this.watch.seen(m);
+      this.sent.fire(m as vscode.DebugProtocolMessage);
+    });
+    conn.socket.on('data', (chunk: Buffer) => reader.push(chunk));
+    conn.socket.on('close', () => log(`adapter connection closed (log: ${conn.logFile})`));
   }
 
   handleMessage(message: vscode.DebugProtocolMessage): void {

@@ -35,8 +35,8 @@ async function buildFaultyAdapter(): Promise<string> {
 
 /** initialize, launch and configurationDone on a connection, to the program's first stop; the client's loss watch set first. */
 async function launchToStop(conn: AdapterConnection, launch: Record<string, unknown>): Promise<{ dap: DapClient; stop: DebugProtocol.StoppedEvent; lost: Promise<DebugProtocol.Event[]> }> {
-  const lost = new Promise<DebugProtocol.Event[]>((resolve) => watchForLoss(conn, resolve));
   const dap = new DapClient(conn.socket, conn.socket);
+  const lost = new Promise<DebugProtocol.Event[]>((resolve) => dap.on('*', watchForLoss(conn, resolve).seen));
   const q = new StopQueue(dap);
   await dap.request('initialize', { adapterID: 'dbgeng', pathFormat: 'path' });
   const initialized = dap.waitFor('initialized', 60_000);

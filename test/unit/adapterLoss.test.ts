@@ -1,8 +1,8 @@
 /**
  * client/adapterLoss.ts: when the connection to the adapter closes, the
  * client hears "the debugger's process ended" only if the session had not
- * ended: not after `terminated`, not after the answer to `disconnect`, not
- * when the client closed it. (The real loss, a native fault in dbgeng under
+ * ended: not after `terminated`, not after the answer to `disconnect` (as
+ * the client hands it the messages it read), not when the client closed it. (The real loss, a native fault in dbgeng under
  * Wine, is test/reliability/engineFault.test.ts.)
  */
 import assert from 'node:assert/strict';
@@ -14,7 +14,6 @@ import { describe, it } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { AdapterConnection } from '../../client/adapterProcess';
 import { lossMessage, watchForLoss } from '../../client/adapterLoss';
-import { frame } from '../../client/dapFraming';
 
 /** A connection whose socket and process are event emitters the test drives. */
 function fakeConnection(logText = 'first line\nlast line\n') {
@@ -37,7 +36,7 @@ const settle = () => new Promise((r) => setTimeout(r, 20));
 describe('a lost adapter', () => {
   it('closed in the middle of the session: an error output, then terminated', async () => {
     const c = fakeConnection();
-    c.socket.emit('data', Buffer.from(frame({ seq: 1, type: 'event', event: 'stopped', body: { reason: 'breakpoint' } })));
+    c.watch.seen({ seq: 1, type: 'event', event: 'stopped', body: { reason: 'breakpoint' } });
     c.exit(5);
     c.socket.emit('close');
     await settle();
@@ -65,10 +64,7 @@ describe('a lost adapter', () => {
   ] as const) {
     it(`${what}: nothing is said`, async () => {
       const c = fakeConnection();
-      // In two pieces, as a socket may deliver a frame.
-      const text = frame(message);
-      c.socket.emit('data', Buffer.from(text.slice(0, 10)));
-      c.socket.emit('data', Buffer.from(text.slice(10)));
+      c.watch.seen(message);
       c.exit(0);
       c.socket.emit('close');
       await settle();
